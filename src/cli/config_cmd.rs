@@ -1,0 +1,21 @@
+//! `onewindow config show`: the effective settings and where each came from.
+
+use clap::Subcommand;
+
+use super::Failure;
+use crate::config::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the effective settings and the source of each (passwords hidden).
+    Show,
+}
+
+pub fn run(settings: &Settings, cmd: ConfigCmd) -> Result<(), Failure> {
+    match cmd {
+        ConfigCmd::Show => {
+            print!("{}", settings.show());
+            Ok(())
+        }
+    }
+}

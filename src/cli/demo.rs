@@ -1,0 +1,52 @@
+//! `onewindow demo`: the embedded default server, a separate demo database seeded on first use,
+//! and the TUI.
+
+use clap::Args;
+
+use super::Failure;
+use crate::config::Settings;
+use crate::i18n::tr;
+use crate::store::{self, Target, seed};
+
+/// The demo database, beside (never instead of) the configured one.
+pub const DEMO_DATABASE: &str = "onewindow_demo";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Cases to generate when the demo database is first seeded.
+    #[arg(long, default_value_t = 2000)]
+    pub cases: u64,
+    /// Random seed for the demo data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Drop the demo database and seed it again.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
+    let target = Target::from_settings(settings)?.with_database(DEMO_DATABASE)?;
+    eprintln!("onewindow: preparing the demo database…");
+    target.prepare().await?;
+    if a.reset {
+        let admin = target.connect_options()?.database("postgres");
+        store::drop_database(admin.clone(), DEMO_DATABASE).await?;
+        store::create_database_if_missing(admin, DEMO_DATABASE).await?;
+    }
+    let pool = super::open_database(&target, 2).await?;
+    if !seed::is_seeded(&pool).await? {
+        let s = seed::seed(&pool, a.seed, a.cases).await?;
+        eprintln!(
+            "onewindow: demo data seeded: {} departments, {} windows, {} operators",
+            s.departments, s.windows, s.operators
+        );
+    }
+    pool.close().await;
+    let lang = settings.lang.value;
+    println!("onewindow demo — {}", tr(lang, "app.center"));
+    println!("Demo accounts / 演示账号 (password / 密码: {}):", seed::DEMO_PASSWORD);
+    for (code, name, _, role) in seed::DEMO_ACCOUNTS {
+        println!("  {code:<12} {name}  {}", tr(lang, &format!("role.{}", role.as_str())));
+    }
+    super::tui::run(settings, Some(target)).await
+}

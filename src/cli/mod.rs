@@ -1,0 +1,161 @@
+//! The command line: one module per headless command, plus the TUI launcher.
+//!
+//! Exit codes (docs/operations.md): 0 success; 1 error (configuration, database, I/O);
+//! 2 bad usage; 3 `audit verify` found a broken chain.
+
+pub mod audit;
+pub mod config_cmd;
+pub mod db;
+pub mod demo;
+pub mod tui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Flags, Settings};
+
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_AUDIT_BROKEN: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "onewindow",
+    version,
+    about = "onewindow — back office of the Administrative Service Center (行政服务中心)",
+    long_about = "Without a command, starts the terminal UI. With no database URL configured, \
+                  onewindow uses its embedded default PostgreSQL server under the data directory."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Config file (default: $XDG_CONFIG_HOME/onewindow/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A shared PostgreSQL server, e.g. postgres://onewindow@db.example/onewindow.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Data directory for the embedded server, logs and state.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Language: zh-CN or en (default: from LANG).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Theme: default, light, high-contrast or mono.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// A keymap file merged over the defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Start the TUI on the embedded server with a seeded demo database.
+    Demo(demo::DemoArgs),
+    /// Database: migrate, status, seed, stop.
+    #[command(subcommand)]
+    Db(db::DbCmd),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCmd),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
+}
+
+impl GlobalArgs {
+    fn flags(&self) -> Flags {
+        Flags {
+            config: self.config.clone(),
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            lang: self.lang.clone(),
+            theme: self.theme.clone(),
+            keymap: self.keymap.clone(),
+        }
+    }
+}
+
+/// An error for the user: printed as one message, then the exit code.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure {
+            code: EXIT_ERROR,
+            message: e.to_string(),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let settings = match Settings::load(&cli.global.flags()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("onewindow: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let _log = crate::logging::init(&settings.log_dir(), &settings.log_level.value);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("onewindow: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            None => tui::run(&settings, None).await,
+            Some(Cmd::Demo(a)) => demo::run(&settings, a).await,
+            Some(Cmd::Db(c)) => db::run(&settings, c).await,
+            Some(Cmd::Config(c)) => config_cmd::run(&settings, c),
+            Some(Cmd::Audit(c)) => audit::run(&settings, c).await,
+        }
+    });
+    // Background tasks (health monitor, pool) must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            tracing::error!("{}", f.message);
+            eprintln!("onewindow: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Connects to the configured database (starting the embedded server if that is the target) and
+/// applies pending migrations.
+pub async fn open_database(
+    target: &crate::store::Target,
+    max_connections: u32,
+) -> Result<sqlx::PgPool, Failure> {
+    target.prepare().await?;
+    let pool = target.pool(max_connections).await?;
+    crate::store::migrate(&pool).await?;
+    Ok(pool)
+}

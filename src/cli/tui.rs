@@ -1,0 +1,87 @@
+//! Starts the TUI on the real terminal.
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::EventStream;
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::Failure;
+use crate::config::Settings;
+use crate::store::{Target, seed};
+use crate::ui::app::{App, AppConfig};
+use crate::ui::keymap::Keymap;
+use crate::ui::tasks::{TaskRunner, spawn_health_monitor};
+use crate::ui::terminal::TerminalGuard;
+use crate::ui::theme::Theme;
+
+/// `demo` passes its own target (the demo database) and shows the demo accounts on the login screen.
+pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failure> {
+    // Everything that can fail with a message is checked before the terminal is taken.
+    let keymap = Keymap::load(settings.keymap.value.as_deref())?;
+    let theme = Theme::builtin(settings.effective_theme())?;
+    let is_demo = demo.is_some();
+    let target = match demo {
+        Some(t) => t,
+        None => Target::from_settings(settings)?,
+    };
+    let pool = super::open_database(&target, 5).await?;
+
+    let (demo_accounts, demo_password) = if is_demo {
+        (
+            seed::DEMO_ACCOUNTS
+                .iter()
+                .map(|(code, _, _, role)| (code.to_string(), *role))
+                .collect(),
+            Some(seed::DEMO_PASSWORD.to_string()),
+        )
+    } else {
+        (vec![], None)
+    };
+    let cfg = AppConfig {
+        lang: settings.lang.value,
+        theme,
+        keymap,
+        idle_lock_minutes: settings.idle_lock_minutes.value,
+        demo_accounts,
+        demo_password,
+    };
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = TaskRunner::new(pool.clone(), settings.lockout_policy(), tx.clone());
+    let monitor = spawn_health_monitor(pool.clone(), tx);
+
+    let mut term_sig = signal(SignalKind::terminate())?;
+    let mut hup_sig = signal(SignalKind::hangup())?;
+    let terminate = async move {
+        tokio::select! {
+            _ = term_sig.recv() => {},
+            _ = hup_sig.recv() => {},
+        }
+    };
+
+    let guard = TerminalGuard::take()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = terminal.size()?;
+    let mut app = App::new(cfg, chrono::Local::now(), (size.width, size.height));
+    let result = crate::ui::event_loop::run(
+        &mut terminal,
+        EventStream::new(),
+        &mut app,
+        &mut runner,
+        &mut rx,
+        terminate,
+    )
+    .await;
+    drop(terminal);
+    drop(guard);
+    monitor.abort();
+    if let Some(op) = &app.session {
+        // Best effort: a sign-out row for the audit trail, unless the database is away.
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            crate::store::operators::record_session(&pool, op.operator_id, "session.logout"),
+        )
+        .await;
+    }
+    result.map_err(Failure::from)
+}

@@ -1,0 +1,609 @@
+//! Layered settings: built-in defaults < config file < environment < command-line flags.
+//!
+//! Each effective value remembers where it came from, for `onewindow config show`. A bad config
+//! file is reported with its path, line and key; nothing falls back silently.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+    Flag(&'static str),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File(p) => write!(f, "file {}", p.display()),
+            Source::Env(v) => write!(f, "env {v}"),
+            Source::Flag(n) => write!(f, "flag {n}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn default(value: T) -> Self {
+        Setting {
+            value,
+            source: Source::Default,
+        }
+    }
+    fn set(&mut self, value: T, source: Source) {
+        self.value = value;
+        self.source = source;
+    }
+}
+
+/// The effective settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A shared PostgreSQL server; `None` means the embedded default server.
+    pub database_url: Setting<Option<String>>,
+    /// Where the embedded server, logs and state live.
+    pub data_dir: Setting<PathBuf>,
+    /// Database name on the embedded server.
+    pub database_name: Setting<String>,
+    pub lang: Setting<Lang>,
+    pub theme: Setting<String>,
+    /// A user keymap merged over the embedded defaults.
+    pub keymap: Setting<Option<PathBuf>>,
+    pub max_failed_logins: Setting<u32>,
+    pub lockout_minutes: Setting<u32>,
+    pub idle_lock_minutes: Setting<u32>,
+    pub log_level: Setting<String>,
+    /// Set when NO_COLOR is present and not empty (https://no-color.org).
+    pub no_color: bool,
+    /// The config file that was read, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// Values given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub lang: Option<String>,
+    pub theme: Option<String>,
+    pub keymap: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {path}, line {line}: {message}")]
+    File {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("config file {path}: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: &'static str, message: String },
+    #[error("{flag}: {message}")]
+    Flag { flag: &'static str, message: String },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    database: FileDatabase,
+    #[serde(default)]
+    ui: FileUi,
+    #[serde(default)]
+    security: FileSecurity,
+    #[serde(default)]
+    log: FileLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDatabase {
+    url: Option<Spanned<String>>,
+    data_dir: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileUi {
+    lang: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    keymap: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSecurity {
+    max_failed_logins: Option<Spanned<i64>>,
+    lockout_minutes: Option<Spanned<i64>>,
+    idle_lock_minutes: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLog {
+    level: Option<Spanned<String>>,
+}
+
+/// Theme names shipped in themes/; checked here so a typo fails at start with its line.
+pub const THEMES: [&str; 4] = ["default", "light", "high-contrast", "mono"];
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Where configuration lives: $XDG_CONFIG_HOME/onewindow, else ~/.config/onewindow.
+pub fn config_dir(env: &impl Fn(&str) -> Option<String>) -> PathBuf {
+    match env("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d).join("onewindow"),
+        None => home(env).join(".config").join("onewindow"),
+    }
+}
+
+/// Where data lives: $XDG_DATA_HOME/onewindow, else ~/.local/share/onewindow. As root with no
+/// XDG_DATA_HOME it is /var/lib/onewindow instead: the embedded server then runs as the `postgres`
+/// user, who cannot enter root's home directory (mode 700).
+pub fn default_data_dir(env: &impl Fn(&str) -> Option<String>, is_root: bool) -> PathBuf {
+    match env("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d).join("onewindow"),
+        None if is_root => PathBuf::from("/var/lib/onewindow"),
+        None => home(env).join(".local").join("share").join("onewindow"),
+    }
+}
+
+fn home(env: &impl Fn(&str) -> Option<String>) -> PathBuf {
+    env("HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn check_minutes(n: i64, what: &str) -> Result<u32, String> {
+    if (1..=24 * 60).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(format!("{what} must be between 1 and 1440, got {n}"))
+    }
+}
+
+fn check_count(n: i64) -> Result<u32, String> {
+    if (1..=100).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(format!("must be between 1 and 100, got {n}"))
+    }
+}
+
+fn check_theme(name: &str) -> Result<String, String> {
+    if THEMES.contains(&name) {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "unknown theme `{name}` (expected one of: {})",
+            THEMES.join(", ")
+        ))
+    }
+}
+
+fn check_level(level: &str) -> Result<String, String> {
+    match level {
+        "error" | "warn" | "info" | "debug" | "trace" => Ok(level.to_string()),
+        _ => Err(format!(
+            "unknown log level `{level}` (expected error, warn, info, debug or trace)"
+        )),
+    }
+}
+
+impl Settings {
+    /// Loads the settings from the real process environment.
+    pub fn load(flags: &Flags) -> Result<Settings, ConfigError> {
+        let is_root = unsafe { libc::geteuid() } == 0;
+        Settings::load_with(flags, &|k| std::env::var(k).ok(), is_root)
+    }
+
+    /// Loads the settings with an injected environment (tests pass their own).
+    pub fn load_with(
+        flags: &Flags,
+        env: &impl Fn(&str) -> Option<String>,
+        is_root: bool,
+    ) -> Result<Settings, ConfigError> {
+        let mut s = Settings {
+            database_url: Setting::default(None),
+            data_dir: Setting::default(default_data_dir(env, is_root)),
+            database_name: Setting::default("onewindow".to_string()),
+            lang: Setting::default(Lang::from_locale_env(env)),
+            theme: Setting::default("default".to_string()),
+            keymap: Setting::default(None),
+            max_failed_logins: Setting::default(5),
+            lockout_minutes: Setting::default(15),
+            idle_lock_minutes: Setting::default(10),
+            log_level: Setting::default("info".to_string()),
+            no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            file: None,
+        };
+        let cfg_dir = config_dir(env);
+        let default_keymap = cfg_dir.join("keymap.toml");
+        if default_keymap.is_file() {
+            s.keymap.value = Some(default_keymap);
+        }
+
+        // The file named by --config must exist; the default one may be absent.
+        let (path, required) = match &flags.config {
+            Some(p) => (p.clone(), true),
+            None => match env("ONEWINDOW_CONFIG").filter(|v| !v.is_empty()) {
+                Some(p) => (PathBuf::from(p), true),
+                None => (cfg_dir.join("config.toml"), false),
+            },
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                s.apply_file(&path, &text)?;
+                s.file = Some(path);
+            }
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        }
+        s.apply_env(env)?;
+        s.apply_flags(flags)?;
+        Ok(s)
+    }
+
+    fn apply_file(&mut self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let file_err = |offset: usize, message: String| ConfigError::File {
+            path: path.to_path_buf(),
+            line: line_of(text, offset),
+            message,
+        };
+        let cfg: FileConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|r| r.start).unwrap_or(0);
+            file_err(offset, e.message().trim().to_string())
+        })?;
+        let src = || Source::File(path.to_path_buf());
+        // Validates a spanned value and names its key on failure.
+        fn take<T, U>(
+            v: &Option<Spanned<T>>,
+            key: &str,
+            check: impl Fn(&T) -> Result<U, String>,
+            err: &impl Fn(usize, String) -> ConfigError,
+        ) -> Result<Option<U>, ConfigError> {
+            match v {
+                None => Ok(None),
+                Some(sp) => check(sp.get_ref())
+                    .map(Some)
+                    .map_err(|m| err(sp.span().start, format!("key `{key}`: {m}"))),
+            }
+        }
+        if let Some(v) = take(
+            &cfg.database.url,
+            "database.url",
+            |u| Ok(u.clone()),
+            &file_err,
+        )? {
+            self.database_url.set(Some(v), src());
+        }
+        if let Some(v) = take(
+            &cfg.database.data_dir,
+            "database.data_dir",
+            |d| Ok(PathBuf::from(d)),
+            &file_err,
+        )? {
+            self.data_dir.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.database.name,
+            "database.name",
+            |n| check_db_name(n),
+            &file_err,
+        )? {
+            self.database_name.set(v, src());
+        }
+        if let Some(v) = take(&cfg.ui.lang, "ui.lang", |l| l.parse::<Lang>(), &file_err)? {
+            self.lang.set(v, src());
+        }
+        if let Some(v) = take(&cfg.ui.theme, "ui.theme", |t| check_theme(t), &file_err)? {
+            self.theme.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.ui.keymap,
+            "ui.keymap",
+            |k| Ok(PathBuf::from(k)),
+            &file_err,
+        )? {
+            self.keymap.set(Some(v), src());
+        }
+        if let Some(v) = take(
+            &cfg.security.max_failed_logins,
+            "security.max_failed_logins",
+            |n| check_count(*n),
+            &file_err,
+        )? {
+            self.max_failed_logins.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.security.lockout_minutes,
+            "security.lockout_minutes",
+            |n| check_minutes(*n, "lockout_minutes"),
+            &file_err,
+        )? {
+            self.lockout_minutes.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.security.idle_lock_minutes,
+            "security.idle_lock_minutes",
+            |n| check_minutes(*n, "idle_lock_minutes"),
+            &file_err,
+        )? {
+            self.idle_lock_minutes.set(v, src());
+        }
+        if let Some(v) = take(&cfg.log.level, "log.level", |l| check_level(l), &file_err)? {
+            self.log_level.set(v, src());
+        }
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let get = |var: &'static str| env(var).filter(|v| !v.is_empty()).map(|v| (var, v));
+        let bad = |var: &'static str| move |message: String| ConfigError::Env { var, message };
+        let num = |var: &'static str, v: &str| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| bad(var)(format!("`{v}` is not a whole number")))
+        };
+        // ONEWINDOW_DATABASE_URL is more specific than the conventional DATABASE_URL.
+        for var in ["DATABASE_URL", "ONEWINDOW_DATABASE_URL"] {
+            if let Some((var, v)) = get(var) {
+                self.database_url.set(Some(v), Source::Env(var));
+            }
+        }
+        if let Some((var, v)) = get("ONEWINDOW_DATA_DIR") {
+            self.data_dir.set(PathBuf::from(v), Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_DATABASE_NAME") {
+            self.database_name
+                .set(check_db_name(&v).map_err(bad(var))?, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_LANG") {
+            self.lang.set(v.parse().map_err(bad(var))?, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_THEME") {
+            self.theme
+                .set(check_theme(&v).map_err(bad(var))?, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_KEYMAP") {
+            self.keymap.set(Some(PathBuf::from(v)), Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_MAX_FAILED_LOGINS") {
+            let n = check_count(num(var, &v)?).map_err(bad(var))?;
+            self.max_failed_logins.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_LOCKOUT_MINUTES") {
+            let n = check_minutes(num(var, &v)?, "lockout minutes").map_err(bad(var))?;
+            self.lockout_minutes.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_IDLE_LOCK_MINUTES") {
+            let n = check_minutes(num(var, &v)?, "idle lock minutes").map_err(bad(var))?;
+            self.idle_lock_minutes.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_LOG") {
+            self.log_level
+                .set(check_level(&v).map_err(bad(var))?, Source::Env(var));
+        }
+        Ok(())
+    }
+
+    fn apply_flags(&mut self, flags: &Flags) -> Result<(), ConfigError> {
+        if let Some(u) = &flags.database_url {
+            self.database_url
+                .set(Some(u.clone()), Source::Flag("--database-url"));
+        }
+        if let Some(d) = &flags.data_dir {
+            self.data_dir.set(d.clone(), Source::Flag("--data-dir"));
+        }
+        if let Some(l) = &flags.lang {
+            let lang = l.parse().map_err(|message| ConfigError::Flag {
+                flag: "--lang",
+                message,
+            })?;
+            self.lang.set(lang, Source::Flag("--lang"));
+        }
+        if let Some(t) = &flags.theme {
+            let theme = check_theme(t).map_err(|message| ConfigError::Flag {
+                flag: "--theme",
+                message,
+            })?;
+            self.theme.set(theme, Source::Flag("--theme"));
+        }
+        if let Some(k) = &flags.keymap {
+            self.keymap.set(Some(k.clone()), Source::Flag("--keymap"));
+        }
+        Ok(())
+    }
+
+    /// The effective settings as `key = value  # source` lines; passwords in URLs are hidden.
+    pub fn show(&self) -> String {
+        let mut rows: Vec<(&str, String, &Source)> = vec![
+            (
+                "database.url",
+                match &self.database_url.value {
+                    Some(u) => redact_url(u),
+                    None => "(embedded default server)".to_string(),
+                },
+                &self.database_url.source,
+            ),
+            (
+                "database.data_dir",
+                self.data_dir.value.display().to_string(),
+                &self.data_dir.source,
+            ),
+            (
+                "database.name",
+                self.database_name.value.clone(),
+                &self.database_name.source,
+            ),
+            ("ui.lang", self.lang.value.to_string(), &self.lang.source),
+            ("ui.theme", self.theme.value.clone(), &self.theme.source),
+            (
+                "ui.keymap",
+                self.keymap
+                    .value
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "(embedded defaults)".into()),
+                &self.keymap.source,
+            ),
+            (
+                "security.max_failed_logins",
+                self.max_failed_logins.value.to_string(),
+                &self.max_failed_logins.source,
+            ),
+            (
+                "security.lockout_minutes",
+                self.lockout_minutes.value.to_string(),
+                &self.lockout_minutes.source,
+            ),
+            (
+                "security.idle_lock_minutes",
+                self.idle_lock_minutes.value.to_string(),
+                &self.idle_lock_minutes.source,
+            ),
+            (
+                "log.level",
+                self.log_level.value.clone(),
+                &self.log_level.source,
+            ),
+        ];
+        let effective_theme = if self.no_color {
+            "mono (NO_COLOR is set)".to_string()
+        } else {
+            self.theme.value.clone()
+        };
+        let no_color_source = Source::Env("NO_COLOR");
+        if self.no_color {
+            rows.push(("ui.effective_theme", effective_theme, &no_color_source));
+        }
+        let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        match &self.file {
+            Some(f) => out.push_str(&format!("# config file: {}\n", f.display())),
+            None => out.push_str("# config file: none\n"),
+        }
+        for (k, v, src) in rows {
+            out.push_str(&format!("{k:<width$} = {v}    # {src}\n"));
+        }
+        out
+    }
+
+    pub fn lockout_policy(&self) -> crate::domain::lockout::LockoutPolicy {
+        crate::domain::lockout::LockoutPolicy {
+            max_failures: self.max_failed_logins.value,
+            lock_minutes: self.lockout_minutes.value,
+        }
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.value.join("logs")
+    }
+
+    /// The theme actually used: NO_COLOR overrides any choice.
+    pub fn effective_theme(&self) -> &str {
+        if self.no_color {
+            "mono"
+        } else {
+            &self.theme.value
+        }
+    }
+}
+
+fn check_db_name(n: &str) -> Result<String, String> {
+    if !n.is_empty()
+        && n.len() <= 63
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        Ok(n.to_string())
+    } else {
+        Err(format!(
+            "`{n}` is not a valid database name (lower-case letters, digits, _; at most 63)"
+        ))
+    }
+}
+
+/// Hides the password of a `postgres://user:password@host/db` URL.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_string();
+    };
+    let userinfo = &rest[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}://{}:****{}",
+            &url[..scheme_end],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://ow:s3cret@db.example:5432/onewindow"),
+            "postgres://ow:****@db.example:5432/onewindow"
+        );
+        assert_eq!(
+            redact_url("postgres://ow@db/onewindow"),
+            "postgres://ow@db/onewindow"
+        );
+    }
+
+    #[test]
+    fn line_numbers_count_from_one() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+
+    #[test]
+    fn root_without_xdg_uses_var_lib() {
+        let env = |k: &str| (k == "HOME").then(|| "/root".to_string());
+        assert_eq!(
+            default_data_dir(&env, true),
+            PathBuf::from("/var/lib/onewindow")
+        );
+        assert_eq!(
+            default_data_dir(&env, false),
+            PathBuf::from("/root/.local/share/onewindow")
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! The rules of the center, pure: no I/O, no async, no SQL.
+
+pub mod audit_chain;
+pub mod lockout;
+pub mod password;
+pub mod role;

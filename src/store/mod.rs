@@ -1,0 +1,251 @@
+//! PostgreSQL through sqlx: one module per aggregate. Store functions never draw and never decide
+//! how something looks; they return data or a typed error.
+
+pub mod audit;
+pub mod departments;
+pub mod local_pg;
+pub mod operators;
+pub mod seed;
+
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+
+
+use crate::config::Settings;
+
+/// The migrations, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error(
+        "this database has schema version {db} but this onewindow knows versions up to {binary}: \
+         it was migrated by a newer onewindow. Use that version, or upgrade this one."
+    )]
+    NewerSchema { db: i64, binary: i64 },
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    LocalPg(#[from] local_pg::LocalPgError),
+    #[error("invalid database URL: {0}")]
+    BadUrl(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// True when the error means the server is unreachable (as opposed to a refused statement):
+    /// the UI then shows the reconnecting banner instead of an error message.
+    pub fn is_connection(&self) -> bool {
+        match self {
+            StoreError::Db(e) => is_connection_error(e),
+            _ => false,
+        }
+    }
+}
+
+pub fn is_connection_error(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => {
+            // admin_shutdown, crash_shutdown, cannot_connect_now: the server is going away.
+            matches!(d.code().as_deref(), Some("57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+/// Where the database is: a shared server by URL, or the embedded default.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A shared server; the second field replaces the URL's database name (the demo database).
+    Url(String, Option<String>),
+    Embedded {
+        server: local_pg::LocalPg,
+        database: String,
+    },
+}
+
+impl Target {
+    pub fn from_settings(s: &Settings) -> Result<Target, StoreError> {
+        Ok(match &s.database_url.value {
+            Some(url) => Target::Url(url.clone(), None),
+            None => Target::Embedded {
+                server: local_pg::LocalPg::new(&s.data_dir.value)?,
+                database: s.database_name.value.clone(),
+            },
+        })
+    }
+
+    /// Same server, another database (the demo database lives beside the main one).
+    pub fn with_database(&self, name: &str) -> Result<Target, StoreError> {
+        Ok(match self {
+            Target::Url(url, _) => Target::Url(url.clone(), Some(name.to_string())),
+            Target::Embedded { server, .. } => Target::Embedded {
+                server: server.clone(),
+                database: name.to_string(),
+            },
+        })
+    }
+
+    pub fn connect_options(&self) -> Result<PgConnectOptions, StoreError> {
+        match self {
+            Target::Url(url, database) => {
+                let opts = url
+                    .parse::<PgConnectOptions>()
+                    .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                    .application_name("onewindow");
+                Ok(match database {
+                    Some(d) => opts.database(d),
+                    None => opts,
+                })
+            }
+            Target::Embedded { server, database } => Ok(server.connect_options(database)),
+        }
+    }
+
+    /// Starts the embedded server when that is the target, and creates its database if missing.
+    /// A shared server is expected to have its database already (see docs/operations.md).
+    pub async fn prepare(&self) -> Result<(), StoreError> {
+        if let Target::Url(_, Some(database)) = self {
+            // The demo database on a shared server: created beside the configured one.
+            let admin = self.connect_options()?.database("postgres");
+            create_database_if_missing(admin, database).await?;
+        }
+        if let Target::Embedded { server, database } = self {
+            let server2 = server.clone();
+            tokio::task::spawn_blocking(move || server2.ensure_running())
+                .await
+                .map_err(|e| StoreError::Conflict(e.to_string()))??;
+            create_database_if_missing(server.connect_options("postgres"), database).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn pool(&self, max_connections: u32) -> Result<PgPool, StoreError> {
+        let opts = self.connect_options()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(opts)
+            .await?;
+        Ok(pool)
+    }
+}
+
+pub async fn create_database_if_missing(
+    admin: PgConnectOptions,
+    name: &str,
+) -> Result<bool, StoreError> {
+    let mut conn = admin.connect().await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        // Identifiers cannot be bound as parameters; the name is checked to be [a-z0-9_] by config,
+        // and quoted here as well.
+        let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+    }
+    Ok(!exists)
+}
+
+pub async fn drop_database(admin: PgConnectOptions, name: &str) -> Result<(), StoreError> {
+    let mut conn = admin.connect().await?;
+    let sql = format!(
+        "drop database if exists \"{}\" with (force)",
+        name.replace('"', "\"\"")
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+    Ok(())
+}
+
+/// Newest migration version this binary knows.
+pub fn binary_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Refuses a database migrated by a newer binary, then applies pending migrations.
+pub async fn migrate(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
+    let before = applied_versions(pool).await?;
+    if let Some(&newest) = before.iter().max() {
+        let binary = binary_schema_version();
+        if newest > binary {
+            return Err(StoreError::NewerSchema { db: newest, binary });
+        }
+    }
+    MIGRATOR.run(pool).await?;
+    let after = applied_versions(pool).await?;
+    Ok(after.into_iter().filter(|v| !before.contains(v)).collect())
+}
+
+/// Versions recorded in sqlx's bookkeeping table; empty when the database is new.
+pub async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
+    let table_exists: bool =
+        sqlx::query_scalar("select to_regclass('_sqlx_migrations') is not null")
+            .fetch_one(pool)
+            .await?;
+    if !table_exists {
+        return Ok(vec![]);
+    }
+    let versions = sqlx::query_scalar(
+        "select version from _sqlx_migrations where success order by version",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(versions)
+}
+
+/// One line per known migration for `onewindow db status`.
+#[derive(Debug, Clone)]
+pub struct MigrationStatus {
+    pub version: i64,
+    pub description: String,
+    pub applied: bool,
+}
+
+pub async fn migration_status(
+    pool: &PgPool,
+) -> Result<(Vec<MigrationStatus>, Vec<i64>), StoreError> {
+    let applied = applied_versions(pool).await?;
+    let known: Vec<MigrationStatus> = MIGRATOR
+        .iter()
+        .map(|m| MigrationStatus {
+            version: m.version,
+            description: m.description.to_string(),
+            applied: applied.contains(&m.version),
+        })
+        .collect();
+    let unknown = applied
+        .into_iter()
+        .filter(|v| !known.iter().any(|k| k.version == *v))
+        .collect();
+    Ok((known, unknown))
+}
+
+/// Announces a committed change on the `onewindow` channel: `{"entity":…,"action":…,"id":…}`.
+/// pg_notify is transactional: listeners hear it only if the transaction commits.
+pub async fn notify(
+    conn: &mut sqlx::PgConnection,
+    entity: &str,
+    action: &str,
+    id: Option<&str>,
+) -> Result<(), StoreError> {
+    let payload = serde_json::json!({ "entity": entity, "action": action, "id": id }).to_string();
+    sqlx::query!("select pg_notify('onewindow', $1)", payload)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Operators: login with lockout, and the signed-in operator's profile.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::StoreError;
+use super::audit::{self, NewAudit};
+use crate::domain::lockout::{AfterFailure, LockoutPolicy};
+use crate::domain::password;
+use crate::domain::role::{Role, parse_roles};
+
+/// The signed-in operator, as the status bar and permission checks need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    pub operator_id: i64,
+    pub code: String,
+    pub name: String,
+    pub department_id: i64,
+    pub department_code: String,
+    pub department_zh: String,
+    pub department_en: String,
+    pub window_code: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+impl Operator {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Why a login was made: the audit trail tells a fresh login from unlocking an idle screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Login,
+    Unlock,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Ok(Operator),
+    /// Unknown code or wrong password: deliberately the same answer for both.
+    BadCredentials,
+    Locked {
+        until: DateTime<Utc>,
+    },
+    Inactive,
+}
+
+/// Checks a login attempt. One transaction: lock the operator row, check, count or reset the
+/// failures, write the audit rows. Every outcome is audited, including unknown codes.
+pub async fn login(
+    pool: &PgPool,
+    code: &str,
+    secret: &str,
+    policy: LockoutPolicy,
+    purpose: Purpose,
+) -> Result<LoginOutcome, StoreError> {
+    let code = code.trim().to_lowercase();
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!(
+        r#"select operator_id, password_hash, active, failed_logins, version,
+                  locked_until, coalesce(locked_until > now(), false) as "is_locked!"
+           from operators where code = $1 for update"#,
+        code
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+
+    let ok_action = match purpose {
+        Purpose::Login => "login.ok",
+        Purpose::Unlock => "session.unlock",
+    };
+    let Some(row) = row else {
+        // Spend the same time as a real check so timing does not reveal which codes exist.
+        check_password(password::dummy_hash().to_string(), secret.to_string()).await;
+        audit_login(&mut tx, None, "login.failed", json!({ "code": code, "reason": "unknown_code" })).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::BadCredentials);
+    };
+    let id = Some(row.operator_id);
+    if !row.active {
+        audit_login(&mut tx, id, "login.refused", json!({ "reason": "inactive" })).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Inactive);
+    }
+    if row.is_locked {
+        audit_login(&mut tx, id, "login.refused", json!({ "reason": "locked" })).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Locked {
+            until: row.locked_until.unwrap_or_else(Utc::now),
+        });
+    }
+    if check_password(row.password_hash, secret.to_string()).await {
+        sqlx::query!(
+            "update operators set failed_logins = 0, locked_until = null, version = version + 1
+             where operator_id = $1 and version = $2",
+            row.operator_id,
+            row.version
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit_login(&mut tx, id, ok_action, json!({})).await?;
+        let op = load(&mut tx, row.operator_id).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Ok(op));
+    }
+    let previous = u32::try_from(row.failed_logins).unwrap_or(0);
+    let outcome = match policy.after_failure(previous) {
+        AfterFailure::Count { failures, .. } => {
+            sqlx::query!(
+                "update operators set failed_logins = $3, version = version + 1
+                 where operator_id = $1 and version = $2",
+                row.operator_id,
+                row.version,
+                failures as i32
+            )
+            .execute(&mut *tx)
+            .await?;
+            audit_login(&mut tx, id, "login.failed", json!({ "failures": failures })).await?;
+            LoginOutcome::BadCredentials
+        }
+        AfterFailure::Lock { minutes } => {
+            let until = sqlx::query_scalar!(
+                r#"update operators
+                   set failed_logins = 0, locked_until = now() + make_interval(mins => $3),
+                       version = version + 1
+                   where operator_id = $1 and version = $2
+                   returning locked_until as "until!""#,
+                row.operator_id,
+                row.version,
+                minutes as i32
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            audit_login(&mut tx, id, "login.failed", json!({ "failures": previous + 1 })).await?;
+            audit_login(&mut tx, id, "login.locked", json!({ "minutes": minutes })).await?;
+            LoginOutcome::Locked { until }
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn check_password(hash: String, secret: String) -> bool {
+    tokio::task::spawn_blocking(move || password::verify(&hash, &secret))
+        .await
+        .unwrap_or(false)
+}
+
+async fn audit_login(
+    conn: &mut PgConnection,
+    operator_id: Option<i64>,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<i64, StoreError> {
+    audit::append(
+        conn,
+        NewAudit {
+            operator_id,
+            action,
+            entity: "operator",
+            entity_id: operator_id.map(|i| i.to_string()),
+            detail,
+        },
+    )
+    .await
+}
+
+/// Records a session event (logout, idle lock) for the audit trail.
+pub async fn record_session(
+    pool: &PgPool,
+    operator_id: i64,
+    action: &str,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    audit_login(&mut tx, Some(operator_id), action, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, StoreError> {
+    let r = sqlx::query!(
+        r#"select o.operator_id, o.code, o.name, o.department_id, o.roles,
+                  d.code as department_code, d.name_zh, d.name_en, w.code as "window_code?"
+           from operators o
+           join departments d using (department_id)
+           left join windows w using (window_id)
+           where o.operator_id = $1"#,
+        operator_id
+    )
+    .fetch_one(conn)
+    .await?;
+    let roles = parse_roles(&r.roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    Ok(Operator {
+        operator_id: r.operator_id,
+        code: r.code,
+        name: r.name,
+        department_id: r.department_id,
+        department_code: r.department_code,
+        department_zh: r.name_zh,
+        department_en: r.name_en,
+        window_code: r.window_code,
+        roles,
+    })
+}
+
+/// Creates an operator (used by the seeder's fixed demo accounts and by tests).
+pub struct NewOperator<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub department_id: i64,
+    pub window_id: Option<i64>,
+    pub roles: &'a [Role],
+    pub password_hash: &'a str,
+}
+
+pub async fn create(conn: &mut PgConnection, o: NewOperator<'_>) -> Result<i64, StoreError> {
+    let roles: Vec<String> = o.roles.iter().map(|r| r.as_str().to_string()).collect();
+    let id = sqlx::query_scalar!(
+        "insert into operators (code, name, department_id, window_id, roles, password_hash)
+         values ($1, $2, $3, $4, $5, $6) returning operator_id",
+        o.code,
+        o.name,
+        o.department_id,
+        o.window_id,
+        &roles,
+        o.password_hash
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}

@@ -1,0 +1,621 @@
+//! Application state and its update function. `update` is synchronous and pure with respect to
+//! the outside world: it changes state and returns the database tasks to start.
+
+use chrono::{DateTime, Local};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::action::{Action, DbState, Task, TaskError};
+use super::keymap::{Command, Context, Key, Keymap};
+use super::screens::login::LoginForm;
+use super::theme::Theme;
+use super::widgets::command_line::{CommandLine, Parsed};
+use crate::domain::role::Role;
+use crate::i18n::Lang;
+use crate::store::audit::AuditEntry;
+use crate::store::departments::DepartmentRow;
+use crate::store::operators::{LoginOutcome, Operator, Purpose};
+
+/// The screens reachable by name from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Departments,
+    Audit,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 3] = [Screen::Home, Screen::Departments, Screen::Audit];
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Home => "home",
+            Screen::Departments => "departments",
+            Screen::Audit => "audit",
+        }
+    }
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Screen::Home => "screen.home",
+            Screen::Departments => "screen.departments",
+            Screen::Audit => "screen.audit",
+        }
+    }
+    fn context(self) -> Context {
+        match self {
+            Screen::Home => Context::Home,
+            Screen::Departments | Screen::Audit => Context::List,
+        }
+    }
+}
+
+/// A message to show, kept as an i18n key so that switching language re-translates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+impl Msg {
+    pub fn new(level: Level, key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: vec![],
+            level,
+        }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Msg {
+        self.args.push((name, value.into()));
+        self
+    }
+    pub fn text(&self, lang: Lang) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::i18n::trf(lang, self.key, &args)
+    }
+}
+
+/// Rows of a table screen, loaded by a task.
+#[derive(Debug, Clone)]
+pub struct ListView<T> {
+    pub rows: Option<Vec<T>>,
+    pub loading: bool,
+    pub error: Option<TaskError>,
+    pub selected: usize,
+}
+
+impl<T> Default for ListView<T> {
+    fn default() -> Self {
+        ListView {
+            rows: None,
+            loading: false,
+            error: None,
+            selected: 0,
+        }
+    }
+}
+
+impl<T> ListView<T> {
+    fn len(&self) -> usize {
+        self.rows.as_ref().map_or(0, Vec::len)
+    }
+    fn move_by(&mut self, delta: isize) {
+        let n = self.len();
+        if n == 0 {
+            self.selected = 0;
+            return;
+        }
+        let next = (self.selected as isize + delta).clamp(0, n as isize - 1);
+        self.selected = next as usize;
+    }
+    fn loaded(&mut self, result: Result<Vec<T>, TaskError>) {
+        self.loading = false;
+        match result {
+            Ok(rows) => {
+                self.selected = self.selected.min(rows.len().saturating_sub(1));
+                self.rows = Some(rows);
+                self.error = None;
+            }
+            // Keep the rows already shown: stale data beats an empty screen during an outage.
+            Err(e) => self.error = Some(e),
+        }
+    }
+}
+
+/// What the app needs at start, from configuration.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub idle_lock_minutes: u32,
+    /// Shown on the login screen in demo mode: (code, role).
+    pub demo_accounts: Vec<(String, Role)>,
+    pub demo_password: Option<String>,
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub idle_lock_minutes: u32,
+    pub demo_accounts: Vec<(String, Role)>,
+    pub demo_password: Option<String>,
+
+    pub session: Option<Operator>,
+    pub screen: Screen,
+    history: Vec<Screen>,
+    pub login: LoginForm,
+    /// Idle lock: the screen behind is kept, hidden, until the password is given again.
+    pub locked: bool,
+    /// Help overlay open, with its scroll offset.
+    pub help: Option<u16>,
+    pub command_line: Option<CommandLine>,
+    /// Quit confirmation open; true when it warns about unsaved input.
+    pub confirm_quit: Option<bool>,
+    pub flash: Option<Msg>,
+
+    pub db: DbState,
+    pub now: DateTime<Local>,
+    last_input: DateTime<Local>,
+    pub size: (u16, u16),
+
+    pub departments: ListView<DepartmentRow>,
+    pub audit: ListView<AuditEntry>,
+
+    pub should_quit: bool,
+    dirty: bool,
+}
+
+const PAGE: isize = 10;
+
+impl App {
+    pub fn new(cfg: AppConfig, now: DateTime<Local>, size: (u16, u16)) -> App {
+        App {
+            lang: cfg.lang,
+            theme: cfg.theme,
+            keymap: cfg.keymap,
+            idle_lock_minutes: cfg.idle_lock_minutes,
+            demo_accounts: cfg.demo_accounts,
+            demo_password: cfg.demo_password,
+            session: None,
+            screen: Screen::Home,
+            history: vec![],
+            login: LoginForm::new(),
+            locked: false,
+            help: None,
+            command_line: None,
+            confirm_quit: None,
+            flash: None,
+            db: DbState::Connecting,
+            now,
+            last_input: now,
+            size,
+            departments: ListView::default(),
+            audit: ListView::default(),
+            should_quit: false,
+            dirty: true,
+        }
+    }
+
+    /// True once since the last call when something visible changed.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::replace(&mut self.dirty, false)
+    }
+
+    /// Text typed somewhere that would be lost by quitting.
+    pub fn has_unsaved_input(&self) -> bool {
+        self.login.has_input() || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
+    }
+
+    /// The key contexts in force, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.command_line.is_some() {
+            vec![Context::CommandLine, Context::Global]
+        } else if self.session.is_none() || self.locked {
+            vec![Context::Login, Context::Global]
+        } else {
+            vec![self.screen.context(), Context::Global]
+        }
+    }
+
+    fn text_focused(&self) -> bool {
+        self.command_line.is_some() || self.session.is_none() || self.locked
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Task> {
+        match action {
+            Action::Key(ev) => {
+                if ev.kind == KeyEventKind::Release {
+                    return vec![];
+                }
+                self.last_input = self.now;
+                self.dirty = true;
+                self.on_key(ev)
+            }
+            Action::Paste(text) => {
+                self.last_input = self.now;
+                self.dirty = true;
+                // Pasted text goes into the focused field, first line only (all fields are
+                // single-line): a pasted newline must not submit a form.
+                let line = text.lines().next().unwrap_or("").to_string();
+                if let Some(c) = &mut self.command_line {
+                    c.insert(&line);
+                } else if self.session.is_none() || self.locked {
+                    self.login.insert(&line);
+                }
+                vec![]
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                vec![]
+            }
+            Action::Tick(now) => self.on_tick(now),
+            Action::Terminate => {
+                self.should_quit = true;
+                vec![]
+            }
+            Action::Db(state) => self.on_db(state),
+            Action::LoginDone { purpose, result } => {
+                self.dirty = true;
+                self.on_login_done(purpose, result)
+            }
+            Action::DepartmentsLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.departments.loaded(r);
+                vec![]
+            }
+            Action::AuditLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.audit.loaded(r);
+                vec![]
+            }
+        }
+    }
+
+    fn note_connection<T>(&mut self, r: &Result<T, TaskError>) {
+        if matches!(r, Err(e) if e.connection) {
+            self.db = DbState::Reconnecting;
+        }
+    }
+
+    fn on_tick(&mut self, now: DateTime<Local>) -> Vec<Task> {
+        let shown = |t: &DateTime<Local>| t.format("%Y-%m-%d %H:%M").to_string();
+        if shown(&now) != shown(&self.now) {
+            self.dirty = true;
+        }
+        self.now = now;
+        let idle = now.signed_duration_since(self.last_input);
+        if let Some(op) = &self.session
+            && !self.locked
+            && idle.num_seconds() >= i64::from(self.idle_lock_minutes) * 60
+        {
+            let id = op.operator_id;
+            return self.lock(id, true);
+        }
+        vec![]
+    }
+
+    fn lock(&mut self, operator_id: i64, idle: bool) -> Vec<Task> {
+        self.locked = true;
+        self.help = None;
+        self.command_line = None;
+        self.confirm_quit = None;
+        if let Some(op) = &self.session {
+            self.login.prepare_unlock(&op.code);
+        }
+        self.flash = idle.then(|| {
+            Msg::new(Level::Info, "lock.idle").arg("minutes", self.idle_lock_minutes.to_string())
+        });
+        self.dirty = true;
+        vec![Task::RecordSession {
+            operator_id,
+            action: if idle {
+                "session.idle_lock"
+            } else {
+                "session.lock"
+            },
+        }]
+    }
+
+    fn on_db(&mut self, state: DbState) -> Vec<Task> {
+        if state == self.db {
+            return vec![];
+        }
+        let was_down = self.db != DbState::Connected;
+        self.db = state;
+        self.dirty = true;
+        if state != DbState::Connected || !was_down {
+            return vec![];
+        }
+        // Back online: redo what failed because the server was away.
+        let mut tasks = vec![];
+        if self.login.retry_pending {
+            self.login.retry_pending = false;
+            if let Some(t) = self.login.submit(self.locked) {
+                tasks.push(t);
+            }
+        }
+        if self.session.is_some() {
+            let failed = |e: &Option<TaskError>| e.as_ref().is_some_and(|e| e.connection);
+            if self.screen == Screen::Departments && failed(&self.departments.error) {
+                tasks.extend(self.reload());
+            }
+            if self.screen == Screen::Audit && failed(&self.audit.error) {
+                tasks.extend(self.reload());
+            }
+        }
+        tasks
+    }
+
+    fn on_login_done(
+        &mut self,
+        purpose: Purpose,
+        result: Result<LoginOutcome, TaskError>,
+    ) -> Vec<Task> {
+        self.login.busy = false;
+        match result {
+            Ok(LoginOutcome::Ok(op)) => {
+                self.db = DbState::Connected;
+                self.login.clear();
+                self.flash = None;
+                match purpose {
+                    Purpose::Unlock => self.locked = false,
+                    Purpose::Login => {
+                        self.session = Some(op);
+                        self.locked = false;
+                        self.screen = Screen::Home;
+                        self.history.clear();
+                    }
+                }
+            }
+            Ok(LoginOutcome::BadCredentials) => {
+                self.login.fail(Msg::new(Level::Error, "login.bad_credentials"));
+            }
+            Ok(LoginOutcome::Inactive) => {
+                self.login.fail(Msg::new(Level::Error, "login.inactive"));
+            }
+            Ok(LoginOutcome::Locked { until }) => {
+                let t = until.with_timezone(&Local).format("%H:%M").to_string();
+                self.login
+                    .fail(Msg::new(Level::Error, "login.locked_until").arg("time", t));
+            }
+            Err(e) if e.connection => {
+                self.db = DbState::Reconnecting;
+                self.login.retry_pending = true;
+                self.login.message = Some(Msg::new(Level::Warn, "login.db_unavailable"));
+            }
+            Err(e) => {
+                self.login.message =
+                    Some(Msg::new(Level::Error, "login.error").arg("error", e.message));
+            }
+        }
+        vec![]
+    }
+
+    fn on_key(&mut self, ev: KeyEvent) -> Vec<Task> {
+        let Some(key) = Key::from_event(&ev) else {
+            return vec![];
+        };
+        if self.confirm_quit.is_some() {
+            match key.code {
+                super::keymap::KeyCodeOrd::Char('y' | 'Y') => self.should_quit = true,
+                _ => self.confirm_quit = None,
+            }
+            return vec![];
+        }
+        let contexts = self.contexts();
+        if self.help.is_some() {
+            return match self.keymap.lookup(&contexts, &key).or_else(|| {
+                self.keymap.lookup(&[Context::List], &key)
+            }) {
+                Some(Command::Help | Command::Back) => {
+                    self.help = None;
+                    vec![]
+                }
+                Some(Command::Up) => {
+                    self.help = self.help.map(|s| s.saturating_sub(1));
+                    vec![]
+                }
+                Some(Command::Down) => {
+                    self.help = self.help.map(|s| s.saturating_add(1));
+                    vec![]
+                }
+                Some(Command::Quit) => self.run(Command::Quit),
+                _ => vec![],
+            };
+        }
+        let command = if self.text_focused() && key.is_text() {
+            None
+        } else {
+            self.keymap.lookup(&contexts, &key)
+        };
+        match command {
+            Some(c) => self.run(c),
+            None => {
+                if let Some(c) = &mut self.command_line {
+                    c.input(ev);
+                } else if self.session.is_none() || self.locked {
+                    self.login.input(ev);
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Carries out a command from the keymap or the command line.
+    pub fn run(&mut self, command: Command) -> Vec<Task> {
+        self.dirty = true;
+        match command {
+            Command::Help => {
+                self.help = if self.help.is_some() { None } else { Some(0) };
+                vec![]
+            }
+            Command::CommandLine => {
+                if self.session.is_some() && !self.locked {
+                    self.command_line = Some(CommandLine::new());
+                } else {
+                    self.flash = Some(Msg::new(Level::Warn, "cmdline.sign_in_first"));
+                }
+                vec![]
+            }
+            Command::Back => {
+                if self.command_line.take().is_some() {
+                    return vec![];
+                }
+                self.flash = None;
+                if let Some(prev) = self.history.pop() {
+                    self.screen = prev;
+                }
+                vec![]
+            }
+            Command::Quit => {
+                if self.has_unsaved_input() {
+                    self.confirm_quit = Some(true);
+                } else {
+                    self.should_quit = true;
+                }
+                vec![]
+            }
+            Command::ToggleLang => {
+                self.lang = match self.lang {
+                    Lang::ZhCn => Lang::En,
+                    Lang::En => Lang::ZhCn,
+                };
+                self.flash = Some(Msg::new(Level::Info, "flash.lang"));
+                vec![]
+            }
+            Command::Lock => match &self.session {
+                Some(op) if !self.locked => {
+                    let id = op.operator_id;
+                    self.lock(id, false)
+                }
+                _ => vec![],
+            },
+            Command::Logout => {
+                let Some(op) = self.session.take() else {
+                    return vec![];
+                };
+                self.locked = false;
+                self.command_line = None;
+                self.login = LoginForm::new();
+                self.departments = ListView::default();
+                self.audit = ListView::default();
+                self.flash = Some(Msg::new(Level::Info, "flash.signed_out"));
+                vec![Task::RecordSession {
+                    operator_id: op.operator_id,
+                    action: "session.logout",
+                }]
+            }
+            Command::NextField | Command::PrevField => {
+                self.login.toggle_focus(self.locked);
+                vec![]
+            }
+            Command::Submit => {
+                if let Some(c) = &self.command_line {
+                    return self.submit_command_line(c.parse());
+                }
+                if self.session.is_none() || self.locked {
+                    return self.login.submit(self.locked).into_iter().collect();
+                }
+                vec![]
+            }
+            Command::Complete => {
+                if let Some(c) = &mut self.command_line {
+                    c.complete();
+                }
+                vec![]
+            }
+            Command::Up => self.move_selection(-1),
+            Command::Down => self.move_selection(1),
+            Command::PageUp => self.move_selection(-PAGE),
+            Command::PageDown => self.move_selection(PAGE),
+            Command::Top => self.move_selection(isize::MIN / 2),
+            Command::Bottom => self.move_selection(isize::MAX / 2),
+            Command::Refresh => self.reload(),
+            Command::OpenHome => self.open(Screen::Home),
+            Command::OpenDepartments => self.open(Screen::Departments),
+            Command::OpenAudit => self.open(Screen::Audit),
+        }
+    }
+
+    fn submit_command_line(&mut self, parsed: Parsed) -> Vec<Task> {
+        match parsed {
+            Parsed::Empty => {
+                self.command_line = None;
+                vec![]
+            }
+            Parsed::Run(command) => {
+                self.command_line = None;
+                self.run(command)
+            }
+            Parsed::Lang(lang) => {
+                self.command_line = None;
+                self.lang = lang;
+                self.flash = Some(Msg::new(Level::Info, "flash.lang"));
+                vec![]
+            }
+            Parsed::Unknown(name) => {
+                // Keep the command line open with what was typed, so it can be corrected.
+                if let Some(c) = &mut self.command_line {
+                    c.error = Some(Msg::new(Level::Error, "cmdline.unknown").arg("name", name));
+                }
+                vec![]
+            }
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) -> Vec<Task> {
+        match self.screen {
+            Screen::Departments => self.departments.move_by(delta),
+            Screen::Audit => self.audit.move_by(delta),
+            Screen::Home => {}
+        }
+        vec![]
+    }
+
+    fn may_read_audit(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|o| o.has_role(Role::Supervisor) || o.has_role(Role::Admin))
+    }
+
+    pub fn open(&mut self, screen: Screen) -> Vec<Task> {
+        if self.session.is_none() || self.locked {
+            return vec![];
+        }
+        if screen == Screen::Audit && !self.may_read_audit() {
+            self.flash = Some(Msg::new(Level::Warn, "audit.forbidden"));
+            return vec![];
+        }
+        self.flash = None;
+        if screen != self.screen {
+            self.history.push(self.screen);
+            self.screen = screen;
+        }
+        self.reload()
+    }
+
+    /// Starts loading the current screen's rows.
+    fn reload(&mut self) -> Vec<Task> {
+        match self.screen {
+            Screen::Home => vec![],
+            Screen::Departments => {
+                self.departments.loading = true;
+                vec![Task::LoadDepartments]
+            }
+            Screen::Audit => {
+                self.audit.loading = true;
+                vec![Task::LoadAudit]
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Draws the whole screen from the app state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::action::DbState;
+use super::app::{App, Screen};
+use super::screens;
+use super::widgets::{centered, command_line, hint_bar, status_bar};
+use crate::i18n::{tr, trf};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, app, area);
+        return;
+    }
+    let t = app.theme.clone();
+    f.render_widget(Block::default().style(t.text), area);
+    let banner_h = u16::from(app.db == DbState::Reconnecting);
+    let [banner, header, body, hint, status] = Layout::vertical([
+        Constraint::Length(banner_h),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    if banner_h > 0 {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" ! {}", tr(app.lang, "banner.reconnecting")),
+                t.banner,
+            ))
+            .style(t.banner),
+            banner,
+        );
+    }
+    draw_header(f, app, header);
+
+    if app.session.is_none() || app.locked {
+        screens::login::draw(f, app, body);
+    } else {
+        match app.screen {
+            Screen::Home => screens::home::draw(f, app, body),
+            Screen::Departments => screens::departments::draw(f, app, body),
+            Screen::Audit => screens::audit::draw(f, app, body),
+        }
+    }
+    hint_bar::draw(f, app, hint);
+    status_bar::draw(f, app, status);
+
+    if app.command_line.is_some() {
+        let above = Rect {
+            y: hint.y.saturating_sub(1),
+            ..hint
+        };
+        command_line::draw(f, app, hint, above);
+    }
+    if app.help.is_some() {
+        screens::help::draw(f, app, body);
+    }
+    if let Some(unsaved) = app.confirm_quit {
+        confirm_quit(f, app, body, unsaved);
+    }
+}
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let mut spans = vec![
+        Span::styled(" onewindow ", t.title),
+        Span::styled(format!("· {} ", tr(app.lang, "app.center")), t.muted),
+    ];
+    if app.session.is_some() && !app.locked {
+        for s in Screen::ALL {
+            let label = format!(" {} ", tr(app.lang, s.title_key()));
+            let style = if s == app.screen { t.selection } else { t.muted };
+            spans.push(Span::styled(label, style));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn confirm_quit(f: &mut Frame, app: &App, area: Rect, unsaved: bool) {
+    let t = &app.theme;
+    let popup = centered(area, 52, 5);
+    f.render_widget(Clear, popup);
+    let key = if unsaved {
+        "confirm.quit_unsaved"
+    } else {
+        "confirm.quit"
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.warn)
+        .title(Span::styled(
+            format!(" {} ", tr(app.lang, "confirm.quit_title")),
+            t.warn,
+        ));
+    f.render_widget(
+        Paragraph::new(Span::styled(tr(app.lang, key), t.text))
+            .wrap(Wrap { trim: true })
+            .block(block),
+        popup,
+    );
+}
+
+fn too_small(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let text = vec![
+        Line::from(Span::styled(tr(app.lang, "small.title"), t.warn)),
+        Line::from(Span::styled(
+            trf(
+                app.lang,
+                "small.body",
+                &[
+                    ("width", &area.width.to_string()),
+                    ("height", &area.height.to_string()),
+                ],
+            ),
+            t.text,
+        )),
+    ];
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}

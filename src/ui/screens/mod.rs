@@ -1,0 +1,52 @@
+//! One module per screen: its state (when it has its own) and its drawing.
+
+pub mod audit;
+pub mod departments;
+pub mod help;
+pub mod home;
+pub mod login;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::i18n::{tr, trf};
+use crate::ui::action::TaskError;
+use crate::ui::app::App;
+
+/// What a table screen shows before it has rows: loading, or the error.
+pub(crate) fn list_status(
+    f: &mut Frame,
+    app: &App,
+    error: &Option<TaskError>,
+    loading: bool,
+    block: Block,
+    area: Rect,
+) {
+    let t = &app.theme;
+    let line = match error {
+        Some(e) => Line::from(Span::styled(
+            format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)])),
+            t.danger,
+        )),
+        None if loading => Line::from(Span::styled(tr(app.lang, "list.loading"), t.muted)),
+        None => Line::from(Span::styled(tr(app.lang, "list.empty"), t.muted)),
+    };
+    f.render_widget(Paragraph::new(line).block(block), area);
+}
+
+/// An error over rows already shown (kept from before): one line at the bottom of the frame.
+pub(crate) fn error_footer(f: &mut Frame, app: &App, e: &TaskError, area: Rect) {
+    if area.height < 3 {
+        return;
+    }
+    let row = Rect {
+        x: area.x + 1,
+        y: area.y + area.height - 1,
+        width: area.width.saturating_sub(2),
+        height: 1,
+    };
+    let text = format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)]));
+    f.render_widget(Paragraph::new(Span::styled(text, app.theme.danger)), row);
+}

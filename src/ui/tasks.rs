@@ -1,0 +1,113 @@
+//! Runs the UI's database tasks in the background and sends their results back as Actions.
+//! A new task of a kind aborts the one still running (a repeated refresh does not pile up).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use super::action::{Action, DbState, Task, TaskError};
+use crate::domain::lockout::LockoutPolicy;
+use crate::store::{audit, departments, operators};
+
+/// How many audit rows the audit screen shows.
+const AUDIT_ROWS: i64 = 500;
+
+pub struct TaskRunner {
+    pool: PgPool,
+    policy: LockoutPolicy,
+    tx: UnboundedSender<Action>,
+    running: HashMap<&'static str, JoinHandle<()>>,
+}
+
+impl TaskRunner {
+    pub fn new(pool: PgPool, policy: LockoutPolicy, tx: UnboundedSender<Action>) -> TaskRunner {
+        TaskRunner {
+            pool,
+            policy,
+            tx,
+            running: HashMap::new(),
+        }
+    }
+
+    pub fn spawn(&mut self, task: Task) {
+        let pool = self.pool.clone();
+        let tx = self.tx.clone();
+        let policy = self.policy;
+        let kind = task.kind();
+        let handle = tokio::spawn(async move {
+            let action = match task {
+                Task::Login {
+                    code,
+                    password,
+                    purpose,
+                } => {
+                    let result = operators::login(&pool, &code, &password, policy, purpose)
+                        .await
+                        .map_err(TaskError::from);
+                    Some(Action::LoginDone { purpose, result })
+                }
+                Task::LoadDepartments => Some(Action::DepartmentsLoaded(
+                    departments::list(&pool).await.map_err(TaskError::from),
+                )),
+                Task::LoadAudit => Some(Action::AuditLoaded(
+                    audit::recent(&pool, AUDIT_ROWS)
+                        .await
+                        .map_err(TaskError::from),
+                )),
+                Task::RecordSession {
+                    operator_id,
+                    action,
+                } => {
+                    if let Err(e) = operators::record_session(&pool, operator_id, action).await {
+                        tracing::warn!("could not audit {action} of operator {operator_id}: {e}");
+                    }
+                    None
+                }
+            };
+            if let Some(a) = action {
+                let _ = tx.send(a);
+            }
+        });
+        // Session records must all be written; other kinds replace their predecessor.
+        if kind != "session"
+            && let Some(old) = self.running.insert(kind, handle)
+        {
+            old.abort();
+        }
+    }
+}
+
+/// Watches the connection: a cheap query every few seconds (every second while it is down),
+/// reporting each change of state. The pool reconnects by itself; this only observes.
+pub fn spawn_health_monitor(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last: Option<DbState> = None;
+        loop {
+            let ok = matches!(
+                tokio::time::timeout(
+                    Duration::from_secs(3),
+                    sqlx::query_scalar::<_, i32>("select 1").fetch_one(&pool)
+                )
+                .await,
+                Ok(Ok(1))
+            );
+            let state = if ok {
+                DbState::Connected
+            } else {
+                DbState::Reconnecting
+            };
+            if last != Some(state) {
+                tracing::info!("database state: {state:?}");
+                if tx.send(Action::Db(state)).is_err() {
+                    return;
+                }
+                last = Some(state);
+            }
+            let pause = if ok { 3 } else { 1 };
+            tokio::time::sleep(Duration::from_secs(pause)).await;
+        }
+    })
+}

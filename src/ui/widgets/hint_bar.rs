@@ -1,0 +1,57 @@
+//! The hint bar: the most useful keys of the current context, taken from the live keymap, so a
+//! remapped key shows as remapped.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::i18n::tr;
+use crate::ui::app::{App, Screen};
+use crate::ui::keymap::Command;
+use crate::ui::widgets::msg_line;
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    if let Some(m) = &app.flash {
+        f.render_widget(Paragraph::new(msg_line(m, app.lang, t)), area);
+        return;
+    }
+    let contexts = app.contexts();
+    let mut wanted: Vec<(Command, String)> = vec![
+        (Command::Help, tr(app.lang, "hint.help")),
+        (Command::CommandLine, tr(app.lang, "hint.command_line")),
+    ];
+    match (&app.session, app.screen) {
+        (Some(_), Screen::Home) => {
+            wanted.push((Command::OpenDepartments, tr(app.lang, "screen.departments")));
+            wanted.push((Command::OpenAudit, tr(app.lang, "screen.audit")));
+        }
+        (Some(_), _) => {
+            wanted.push((Command::Refresh, tr(app.lang, "hint.refresh")));
+            wanted.push((Command::Back, tr(app.lang, "hint.back")));
+        }
+        (None, _) => {}
+    }
+    wanted.push((Command::ToggleLang, tr(app.lang, "hint.toggle_lang")));
+    wanted.push((Command::Quit, tr(app.lang, "hint.quit")));
+    let mut spans = vec![Span::raw(" ")];
+    for (cmd, label) in wanted {
+        // On the login form letters type into the fields, so only non-letter keys are hints there.
+        let key = if app.session.is_none() {
+            contexts.iter().find_map(|c| {
+                app.keymap
+                    .bindings(*c)
+                    .find(|b| b.command == cmd && !b.key.is_text())
+                    .map(|b| b.key)
+            })
+        } else {
+            app.keymap.key_for(&contexts, cmd)
+        };
+        if let Some(k) = key {
+            spans.push(Span::styled(k.to_string(), t.key));
+            spans.push(Span::styled(format!(" {label}  "), t.muted));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
