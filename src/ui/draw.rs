@@ -89,7 +89,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
 
 fn confirm_quit(f: &mut Frame, app: &App, area: Rect, unsaved: bool) {
     let t = &app.theme;
-    let popup = centered(area, 52, 5);
+    let popup = centered(area, 60, 6);
     f.render_widget(Clear, popup);
     let key = if unsaved {
         "confirm.quit_unsaved"

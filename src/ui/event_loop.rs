@@ -83,7 +83,9 @@ where
         while let Ok(a) = results.try_recv() {
             handle(app, runner, a);
         }
-        while let Some(Some(Ok(ev))) = events.now_or_never_ready() {
+        // A zero timeout polls the stream with this task's waker; crossterm's EventStream keeps
+        // the first waker it is given, so polling it with a dummy waker would lose wake-ups.
+        while let Ok(Some(Ok(ev))) = tokio::time::timeout(Duration::ZERO, events.next()).await {
             if let Some(a) = event_to_action(ev) {
                 handle(app, runner, a);
             }
@@ -94,18 +96,5 @@ where
 fn handle(app: &mut App, runner: &mut TaskRunner, action: Action) {
     for task in app.update(action) {
         runner.spawn(task);
-    }
-}
-
-/// `now_or_never` for a stream's next item, without blocking.
-trait NowOrNever {
-    type Item;
-    fn now_or_never_ready(&mut self) -> Option<Option<Self::Item>>;
-}
-
-impl<S: Stream + Unpin> NowOrNever for S {
-    type Item = S::Item;
-    fn now_or_never_ready(&mut self) -> Option<Option<S::Item>> {
-        futures::FutureExt::now_or_never(self.next())
     }
 }

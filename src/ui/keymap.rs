@@ -234,6 +234,8 @@ impl fmt::Display for Key {
         }
         match self.code {
             KeyCodeOrd::Char(' ') => f.write_str("Space"),
+            // Ctrl-C, as keyboards and manuals write it; Ctrl does not distinguish case.
+            KeyCodeOrd::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
             KeyCodeOrd::Char(c) => write!(f, "{c}"),
             KeyCodeOrd::F(n) => write!(f, "F{n}"),
             KeyCodeOrd::Named(n) => {

@@ -189,7 +189,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         );
         f.render_widget(Paragraph::new(Span::styled(prompt, t.text)), rows[0]);
     }
-    let label_w = 10;
+    let label_w = 16;
     let form = &mut app.login;
     for (row, label, which) in [
         (rows[2], "login.code", Field::Code),
@@ -209,6 +209,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             Field::Password => &mut form.password,
         };
         ta.set_style(t.input);
+        // Paint the whole field first so an empty field is still visible (underlined blanks).
+        f.render_widget(Block::default().style(t.input), area);
         // Only the focused field shows a cursor (reverse video, visible without colour).
         ta.set_cursor_style(if focused {
             t.input.add_modifier(ratatui::style::Modifier::REVERSED)
@@ -221,7 +223,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         f.render_widget(Paragraph::new(msg_line(m, lang, &t)), rows[6]);
     }
     f.render_widget(
-        Paragraph::new(Span::styled(tr(lang, "login.hint"), t.muted)),
+        Paragraph::new(Span::styled(
+            tr(lang, if unlocking { "lock.hint" } else { "login.hint" }),
+            t.muted,
+        )),
         rows[7],
     );
     if demo_lines > 0 {

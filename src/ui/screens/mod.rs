@@ -26,10 +26,7 @@ pub(crate) fn list_status(
 ) {
     let t = &app.theme;
     let line = match error {
-        Some(e) => Line::from(Span::styled(
-            format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)])),
-            t.danger,
-        )),
+        Some(e) => Line::from(Span::styled(error_text(app, e), t.danger)),
         None if loading => Line::from(Span::styled(tr(app.lang, "list.loading"), t.muted)),
         None => Line::from(Span::styled(tr(app.lang, "list.empty"), t.muted)),
     };
@@ -47,6 +44,18 @@ pub(crate) fn error_footer(f: &mut Frame, app: &App, e: &TaskError, area: Rect) 
         width: area.width.saturating_sub(2),
         height: 1,
     };
-    let text = format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)]));
-    f.render_widget(Paragraph::new(Span::styled(text, app.theme.danger)), row);
+    f.render_widget(
+        Paragraph::new(Span::styled(error_text(app, e), app.theme.danger)),
+        row,
+    );
+}
+
+/// An unreachable server gets a plain sentence (it will reload by itself); any other error is
+/// shown as it is, since it is what support needs to see.
+fn error_text(app: &App, e: &TaskError) -> String {
+    if e.connection {
+        format!("! {}", tr(app.lang, "list.db_unavailable"))
+    } else {
+        format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)]))
+    }
 }

@@ -25,14 +25,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 .iter()
                 .map(|r| tr(lang, &format!("role.{}", r.as_str())))
                 .collect();
-            let mut parts = vec![
-                format!("{} ({})", op.name, op.code),
-                dept.to_string(),
-                roles.join("/"),
-            ];
+            // Most important first: a narrow terminal truncates the department name, not the role.
+            let mut parts = vec![op.name.clone(), roles.join("/")];
             if let Some(w) = &op.window_code {
                 parts.push(trf(lang, "status.window", &[("code", w)]));
             }
+            parts.push(dept.to_string());
             parts.join(sep)
         }
         None => tr(lang, "status.not_signed_in"),
@@ -44,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let db = format!("{db_mark} {}", tr(lang, db_key));
     let clock = app.now.format("%Y-%m-%d %H:%M").to_string();
-    let right_w = (db.width() + sep.width() + clock.width() + 1) as u16;
+    let right_w = (sep.width() + db.width() + sep.width() + clock.width() + 1) as u16;
     let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(right_w)]).areas(area);
     f.render_widget(
         Paragraph::new(Line::from(Span::raw(format!(" {left}")))).style(t.status),
@@ -52,6 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     );
     f.render_widget(
         Paragraph::new(Line::from(vec![
+            Span::styled(sep, t.status),
             Span::styled(db, db_style),
             Span::styled(sep, t.status),
             Span::styled(format!("{clock} "), t.status),

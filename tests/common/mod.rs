@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Local, TimeZone};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use onewindow::domain::role::Role;
+use onewindow::i18n::Lang;
+use onewindow::store::operators::{LoginOutcome, Operator, Purpose};
+use onewindow::ui::action::{Action, DbState};
+use onewindow::ui::app::{App, AppConfig};
+use onewindow::ui::keymap::Keymap;
+use onewindow::ui::theme::Theme;
+
+pub fn at(h: u32, m: u32, s: u32) -> DateTime<Local> {
+    Local.with_ymd_and_hms(2026, 11, 26, h, m, s).unwrap()
+}
+
+pub fn config(lang: Lang) -> AppConfig {
+    AppConfig {
+        lang,
+        theme: Theme::builtin("default").unwrap(),
+        keymap: Keymap::defaults(),
+        idle_lock_minutes: 10,
+        demo_accounts: vec![],
+        demo_password: None,
+    }
+}
+
+pub fn app(lang: Lang) -> App {
+    let mut a = App::new(config(lang), at(9, 30, 0), (80, 24));
+    a.update(Action::Db(DbState::Connected));
+    a
+}
+
+pub fn demo_app(lang: Lang) -> App {
+    let mut cfg = config(lang);
+    cfg.demo_accounts = onewindow::store::seed::DEMO_ACCOUNTS
+        .iter()
+        .map(|(c, _, _, r)| (c.to_string(), *r))
+        .collect();
+    cfg.demo_password = Some("demo1234".into());
+    let mut a = App::new(cfg, at(9, 30, 0), (80, 24));
+    a.update(Action::Db(DbState::Connected));
+    a
+}
+
+pub fn clerk() -> Operator {
+    Operator {
+        operator_id: 7,
+        code: "clerk".into(),
+        name: "张伟".into(),
+        department_id: 3,
+        department_code: "SCJG".into(),
+        department_zh: "市场监督管理局".into(),
+        department_en: "Market Supervision Administration".into(),
+        window_code: Some("A03".into()),
+        roles: vec![Role::WindowClerk],
+    }
+}
+
+pub fn supervisor() -> Operator {
+    Operator {
+        operator_id: 9,
+        code: "supervisor".into(),
+        name: "陈静".into(),
+        department_id: 1,
+        department_code: "ZXB".into(),
+        department_zh: "行政服务中心管理办公室".into(),
+        department_en: "Service Center Administration Office".into(),
+        window_code: None,
+        roles: vec![Role::Supervisor],
+    }
+}
+
+/// A signed-in app, as after a successful login task.
+pub fn signed_in(lang: Lang, op: Operator) -> App {
+    let mut a = app(lang);
+    a.update(Action::LoginDone {
+        purpose: Purpose::Login,
+        result: Ok(LoginOutcome::Ok(op)),
+    });
+    a
+}
+
+pub fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+pub fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types a string, one key per character.
+pub fn type_text(app: &mut App, text: &str) -> Vec<onewindow::ui::action::Task> {
+    let mut tasks = vec![];
+    for c in text.chars() {
+        tasks.extend(app.update(ch(c)));
+    }
+    tasks
+}
+
+/// Draws the app on a test terminal and returns the screen as text.
+pub fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| onewindow::ui::draw::draw(f, app)).unwrap();
+    t.backend().to_string()
+}
+
+/// The server URL for database tests and for child processes: DATABASE_URL with another database.
+pub fn url_for(db: &str) -> String {
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{db}")
+}
+
+/// The URL of the database a `#[sqlx::test]` pool points at.
+pub fn pool_url(pool: &sqlx::PgPool) -> String {
+    let name = pool
+        .connect_options()
+        .get_database()
+        .expect("test pool has a database")
+        .to_string();
+    url_for(&name)
+}
+
+/// The real binary, with an isolated configuration and data directory.
+pub fn bin(home: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_onewindow"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("LANG", "C.UTF-8");
+    c
+}

@@ -1,0 +1,127 @@
+//! Login, lockout and their audit rows, against a fresh migrated database per test.
+
+mod common;
+
+use onewindow::domain::lockout::LockoutPolicy;
+use onewindow::store::operators::{LoginOutcome, Purpose, login};
+use onewindow::store::seed::{self, DEMO_PASSWORD};
+use sqlx::PgPool;
+
+const POLICY: LockoutPolicy = LockoutPolicy {
+    max_failures: 5,
+    lock_minutes: 15,
+};
+
+async fn actions(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar("select action from audit_log order by audit_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn demo_account_logs_in_and_is_audited(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let out = login(&pool, "  Clerk ", DEMO_PASSWORD, POLICY, Purpose::Login)
+        .await
+        .unwrap();
+    let LoginOutcome::Ok(op) = out else {
+        panic!("expected success, got {out:?}")
+    };
+    assert_eq!(op.code, "clerk");
+    assert_eq!(op.department_code, "SCJG");
+    assert!(op.window_code.is_some());
+    assert_eq!(actions(&pool).await, vec!["system.seed", "login.ok"]);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    for i in 1..=4 {
+        let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login).await.unwrap();
+        assert_eq!(out, LoginOutcome::BadCredentials, "attempt {i}");
+    }
+    let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login).await.unwrap();
+    let LoginOutcome::Locked { until } = out else {
+        panic!("fifth failure must lock, got {out:?}")
+    };
+    let minutes: f64 = sqlx::query_scalar(
+        "select (extract(epoch from ($1::timestamptz - now())) / 60)::float8",
+    )
+    .bind(until)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!((14.9..=15.0).contains(&minutes), "locked for {minutes} minutes");
+
+    // Even the right password is refused while locked.
+    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
+    assert!(matches!(out, LoginOutcome::Locked { .. }), "{out:?}");
+
+    let a = actions(&pool).await;
+    assert_eq!(a.iter().filter(|x| *x == "login.failed").count(), 5);
+    assert_eq!(a.iter().filter(|x| *x == "login.locked").count(), 1);
+    assert_eq!(a.last().unwrap(), "login.refused");
+
+    // When the lock has passed, the right password works and the counter is clear.
+    sqlx::query("update operators set locked_until = now() - interval '1 second' where code = 'chief'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
+    assert!(matches!(out, LoginOutcome::Ok(_)), "{out:?}");
+    let failed: i32 = sqlx::query_scalar("select failed_logins from operators where code = 'chief'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(failed, 0);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_success_resets_the_failure_count(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    for _ in 0..4 {
+        login(&pool, "cashier", "nope", POLICY, Purpose::Login).await.unwrap();
+    }
+    assert!(matches!(
+        login(&pool, "cashier", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap(),
+        LoginOutcome::Ok(_)
+    ));
+    for _ in 0..4 {
+        let out = login(&pool, "cashier", "nope", POLICY, Purpose::Login).await.unwrap();
+        assert_eq!(out, LoginOutcome::BadCredentials);
+    }
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn unknown_code_gets_the_same_answer_and_is_audited(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let out = login(&pool, "nobody", "x", POLICY, Purpose::Login).await.unwrap();
+    assert_eq!(out, LoginOutcome::BadCredentials);
+    let detail: serde_json::Value = sqlx::query_scalar(
+        "select detail from audit_log where action = 'login.failed'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(detail["reason"], "unknown_code");
+    assert_eq!(detail["code"], "nobody");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn inactive_account_is_refused(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    sqlx::query("update operators set active = false where code = 'reviewer'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = login(&pool, "reviewer", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
+    assert_eq!(out, LoginOutcome::Inactive);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn unlock_is_audited_as_unlock(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    login(&pool, "admin", DEMO_PASSWORD, POLICY, Purpose::Unlock).await.unwrap();
+    assert_eq!(actions(&pool).await.last().unwrap(), "session.unlock");
+}

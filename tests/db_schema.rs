@@ -1,0 +1,119 @@
+//! Migrations, the newer-schema refusal, and the seeder.
+
+mod common;
+
+use onewindow::store::{self, seed};
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = false)]
+async fn migrations_apply_to_an_empty_database(pool: PgPool) {
+    let applied = store::migrate(&pool).await.unwrap();
+    assert_eq!(applied.len(), store::MIGRATOR.iter().count());
+    assert_eq!(*applied.last().unwrap(), store::binary_schema_version());
+    // Running again applies nothing.
+    assert!(store::migrate(&pool).await.unwrap().is_empty());
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select tablename::text from pg_tables where schemaname = 'public' order by 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for t in ["audit_log", "departments", "operators", "windows"] {
+        assert!(tables.iter().any(|x| x == t), "missing {t} in {tables:?}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_database_newer_than_the_binary_is_refused(pool: PgPool) {
+    store::migrate(&pool).await.unwrap();
+    sqlx::query(
+        "insert into _sqlx_migrations (version, description, success, checksum, execution_time)
+         values (99999, 'from the future', true, '\\x00', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let e = store::migrate(&pool).await.unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("99999") && msg.contains("newer onewindow"), "{msg}");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn seed_builds_a_realistic_center(pool: PgPool) {
+    let s = seed::seed(&pool, 42, 0).await.unwrap();
+    assert_eq!(s.departments, seed::DEPARTMENTS.len());
+    let kinds: Vec<(String, i64)> = sqlx::query_as(
+        "select kind::text, count(*) from departments group by kind order by kind",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let count = |k: &str| kinds.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
+    assert!(count("center_department") >= 15, "{kinds:?}");
+    assert_eq!(count("supervised_hall"), 3);
+    assert_eq!(count("township_center"), 5);
+    for name in ["发展和改革局", "市场监督管理局", "自然资源局", "住房和城乡建设局", "公安局", "税务局",
+        "卫生健康委员会", "交通运输局", "农业农村局", "人力资源和社会保障局", "生态环境局", "民政局"] {
+        let n: i64 = sqlx::query_scalar("select count(*) from departments where name_zh = $1")
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{name}");
+    }
+    let roles: Vec<String> =
+        sqlx::query_scalar("select distinct unnest(roles) from operators order by 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        roles,
+        ["admin", "cashier", "chief_rep", "reviewer", "supervisor", "window_clerk"]
+    );
+    // Every window clerk sits at a window of their own department.
+    let misplaced: i64 = sqlx::query_scalar(
+        "select count(*) from operators o join windows w using (window_id)
+         where w.department_id <> o.department_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(misplaced, 0);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn seeding_twice_is_refused(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let e = seed::seed(&pool, 42, 0).await.unwrap_err();
+    assert!(e.to_string().contains("already holds data"), "{e}");
+}
+
+async fn fingerprint(pool: &PgPool) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "select o.code, o.name, coalesce(w.code, '') from operators o
+         left join windows w using (window_id) order by o.code",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_same_seed_gives_the_same_data(pool: PgPool) {
+    seed::seed(&pool, 7, 0).await.unwrap();
+    let first = fingerprint(&pool).await;
+    // A second database on the same server, seeded the same way.
+    let opts = pool.connect_options().as_ref().clone();
+    let other = format!("{}_again", opts.get_database().unwrap());
+    let admin = opts.clone().database("postgres");
+    store::drop_database(admin.clone(), &other).await.unwrap();
+    store::create_database_if_missing(admin.clone(), &other).await.unwrap();
+    let pool2 = sqlx::PgPool::connect_with(opts.database(&other)).await.unwrap();
+    store::migrate(&pool2).await.unwrap();
+    seed::seed(&pool2, 7, 0).await.unwrap();
+    let second = fingerprint(&pool2).await;
+    pool2.close().await;
+    store::drop_database(admin, &other).await.unwrap();
+    assert_eq!(first, second);
+    assert!(first.len() > 50, "{} operators", first.len());
+}
