@@ -385,7 +385,8 @@ impl Settings {
                 .set(check_db_name(&v).map_err(bad(var))?, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LANG") {
-            self.lang.set(v.parse().map_err(bad(var))?, Source::Env(var));
+            self.lang
+                .set(v.parse().map_err(bad(var))?, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_THEME") {
             self.theme

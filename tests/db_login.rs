@@ -38,24 +38,32 @@ async fn demo_account_logs_in_and_is_audited(pool: PgPool) {
 async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
     for i in 1..=4 {
-        let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login).await.unwrap();
+        let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login)
+            .await
+            .unwrap();
         assert_eq!(out, LoginOutcome::BadCredentials, "attempt {i}");
     }
-    let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login).await.unwrap();
+    let out = login(&pool, "chief", "wrong", POLICY, Purpose::Login)
+        .await
+        .unwrap();
     let LoginOutcome::Locked { until } = out else {
         panic!("fifth failure must lock, got {out:?}")
     };
-    let minutes: f64 = sqlx::query_scalar(
-        "select (extract(epoch from ($1::timestamptz - now())) / 60)::float8",
-    )
-    .bind(until)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert!((14.9..=15.0).contains(&minutes), "locked for {minutes} minutes");
+    let minutes: f64 =
+        sqlx::query_scalar("select (extract(epoch from ($1::timestamptz - now())) / 60)::float8")
+            .bind(until)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        (14.9..=15.0).contains(&minutes),
+        "locked for {minutes} minutes"
+    );
 
     // Even the right password is refused while locked.
-    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
+    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login)
+        .await
+        .unwrap();
     assert!(matches!(out, LoginOutcome::Locked { .. }), "{out:?}");
 
     let a = actions(&pool).await;
@@ -64,16 +72,21 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
     assert_eq!(a.last().unwrap(), "login.refused");
 
     // When the lock has passed, the right password works and the counter is clear.
-    sqlx::query("update operators set locked_until = now() - interval '1 second' where code = 'chief'")
-        .execute(&pool)
+    sqlx::query(
+        "update operators set locked_until = now() - interval '1 second' where code = 'chief'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login)
         .await
         .unwrap();
-    let out = login(&pool, "chief", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
     assert!(matches!(out, LoginOutcome::Ok(_)), "{out:?}");
-    let failed: i32 = sqlx::query_scalar("select failed_logins from operators where code = 'chief'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let failed: i32 =
+        sqlx::query_scalar("select failed_logins from operators where code = 'chief'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(failed, 0);
 }
 
@@ -81,14 +94,20 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
 async fn a_success_resets_the_failure_count(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
     for _ in 0..4 {
-        login(&pool, "cashier", "nope", POLICY, Purpose::Login).await.unwrap();
+        login(&pool, "cashier", "nope", POLICY, Purpose::Login)
+            .await
+            .unwrap();
     }
     assert!(matches!(
-        login(&pool, "cashier", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap(),
+        login(&pool, "cashier", DEMO_PASSWORD, POLICY, Purpose::Login)
+            .await
+            .unwrap(),
         LoginOutcome::Ok(_)
     ));
     for _ in 0..4 {
-        let out = login(&pool, "cashier", "nope", POLICY, Purpose::Login).await.unwrap();
+        let out = login(&pool, "cashier", "nope", POLICY, Purpose::Login)
+            .await
+            .unwrap();
         assert_eq!(out, LoginOutcome::BadCredentials);
     }
 }
@@ -96,14 +115,15 @@ async fn a_success_resets_the_failure_count(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn unknown_code_gets_the_same_answer_and_is_audited(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let out = login(&pool, "nobody", "x", POLICY, Purpose::Login).await.unwrap();
+    let out = login(&pool, "nobody", "x", POLICY, Purpose::Login)
+        .await
+        .unwrap();
     assert_eq!(out, LoginOutcome::BadCredentials);
-    let detail: serde_json::Value = sqlx::query_scalar(
-        "select detail from audit_log where action = 'login.failed'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let detail: serde_json::Value =
+        sqlx::query_scalar("select detail from audit_log where action = 'login.failed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(detail["reason"], "unknown_code");
     assert_eq!(detail["code"], "nobody");
 }
@@ -115,13 +135,17 @@ async fn inactive_account_is_refused(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let out = login(&pool, "reviewer", DEMO_PASSWORD, POLICY, Purpose::Login).await.unwrap();
+    let out = login(&pool, "reviewer", DEMO_PASSWORD, POLICY, Purpose::Login)
+        .await
+        .unwrap();
     assert_eq!(out, LoginOutcome::Inactive);
 }
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn unlock_is_audited_as_unlock(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    login(&pool, "admin", DEMO_PASSWORD, POLICY, Purpose::Unlock).await.unwrap();
+    login(&pool, "admin", DEMO_PASSWORD, POLICY, Purpose::Unlock)
+        .await
+        .unwrap();
     assert_eq!(actions(&pool).await.last().unwrap(), "session.unlock");
 }

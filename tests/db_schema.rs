@@ -35,25 +35,39 @@ async fn a_database_newer_than_the_binary_is_refused(pool: PgPool) {
     .unwrap();
     let e = store::migrate(&pool).await.unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("99999") && msg.contains("newer onewindow"), "{msg}");
+    assert!(
+        msg.contains("99999") && msg.contains("newer onewindow"),
+        "{msg}"
+    );
 }
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn seed_builds_a_realistic_center(pool: PgPool) {
     let s = seed::seed(&pool, 42, 0).await.unwrap();
     assert_eq!(s.departments, seed::DEPARTMENTS.len());
-    let kinds: Vec<(String, i64)> = sqlx::query_as(
-        "select kind::text, count(*) from departments group by kind order by kind",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let kinds: Vec<(String, i64)> =
+        sqlx::query_as("select kind::text, count(*) from departments group by kind order by kind")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     let count = |k: &str| kinds.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
     assert!(count("center_department") >= 15, "{kinds:?}");
     assert_eq!(count("supervised_hall"), 3);
     assert_eq!(count("township_center"), 5);
-    for name in ["发展和改革局", "市场监督管理局", "自然资源局", "住房和城乡建设局", "公安局", "税务局",
-        "卫生健康委员会", "交通运输局", "农业农村局", "人力资源和社会保障局", "生态环境局", "民政局"] {
+    for name in [
+        "发展和改革局",
+        "市场监督管理局",
+        "自然资源局",
+        "住房和城乡建设局",
+        "公安局",
+        "税务局",
+        "卫生健康委员会",
+        "交通运输局",
+        "农业农村局",
+        "人力资源和社会保障局",
+        "生态环境局",
+        "民政局",
+    ] {
         let n: i64 = sqlx::query_scalar("select count(*) from departments where name_zh = $1")
             .bind(name)
             .fetch_one(&pool)
@@ -68,7 +82,14 @@ async fn seed_builds_a_realistic_center(pool: PgPool) {
             .unwrap();
     assert_eq!(
         roles,
-        ["admin", "cashier", "chief_rep", "reviewer", "supervisor", "window_clerk"]
+        [
+            "admin",
+            "cashier",
+            "chief_rep",
+            "reviewer",
+            "supervisor",
+            "window_clerk"
+        ]
     );
     // Every window clerk sits at a window of their own department.
     let misplaced: i64 = sqlx::query_scalar(
@@ -107,8 +128,12 @@ async fn the_same_seed_gives_the_same_data(pool: PgPool) {
     let other = format!("{}_again", opts.get_database().unwrap());
     let admin = opts.clone().database("postgres");
     store::drop_database(admin.clone(), &other).await.unwrap();
-    store::create_database_if_missing(admin.clone(), &other).await.unwrap();
-    let pool2 = sqlx::PgPool::connect_with(opts.database(&other)).await.unwrap();
+    store::create_database_if_missing(admin.clone(), &other)
+        .await
+        .unwrap();
+    let pool2 = sqlx::PgPool::connect_with(opts.database(&other))
+        .await
+        .unwrap();
     store::migrate(&pool2).await.unwrap();
     seed::seed(&pool2, 7, 0).await.unwrap();
     let second = fingerprint(&pool2).await;

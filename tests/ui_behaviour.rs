@@ -49,7 +49,10 @@ fn letters_type_into_the_form_instead_of_running_commands() {
 fn a_missing_field_is_named_and_nothing_is_sent() {
     let mut a = app(Lang::En);
     assert!(a.update(key(KeyCode::Enter)).is_empty());
-    assert_eq!(a.login.message.as_ref().unwrap().text(Lang::En), "Operator code: please enter it");
+    assert_eq!(
+        a.login.message.as_ref().unwrap().text(Lang::En),
+        "Operator code: please enter it"
+    );
 }
 
 #[test]
@@ -65,7 +68,10 @@ fn wrong_password_keeps_the_code_and_clears_the_password() {
     });
     assert_eq!(a.login.code_text(), "clerk");
     assert!(a.session.is_none());
-    assert_eq!(a.login.message.as_ref().unwrap().text(Lang::ZhCn), "工号或密码错误");
+    assert_eq!(
+        a.login.message.as_ref().unwrap().text(Lang::ZhCn),
+        "工号或密码错误"
+    );
 }
 
 #[test]
@@ -100,7 +106,10 @@ fn a_list_that_failed_in_an_outage_reloads_by_itself() {
     assert_eq!(a.update(ch('d')), vec![Task::LoadDepartments]);
     a.update(Action::DepartmentsLoaded(Err(down())));
     assert_eq!(a.db, DbState::Reconnecting);
-    assert_eq!(a.update(Action::Db(DbState::Connected)), vec![Task::LoadDepartments]);
+    assert_eq!(
+        a.update(Action::Db(DbState::Connected)),
+        vec![Task::LoadDepartments]
+    );
 }
 
 #[test]

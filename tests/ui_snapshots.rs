@@ -73,10 +73,38 @@ fn departments_table_keeps_chinese_aligned() {
         let mut a = signed_in(lang, clerk());
         a.update(ch('d'));
         let rows = [
-            ("FGJ", "发展和改革局", "Development and Reform Bureau", "center_department", 1, 4),
-            ("RSJ", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "center_department", 3, 6),
-            ("SWDT", "税务办税服务厅", "Tax Service Hall", "supervised_hall", 5, 6),
-            ("CGZ", "城关镇便民服务中心", "Chengguan Town Service Center", "township_center", 2, 2),
+            (
+                "FGJ",
+                "发展和改革局",
+                "Development and Reform Bureau",
+                "center_department",
+                1,
+                4,
+            ),
+            (
+                "RSJ",
+                "人力资源和社会保障局",
+                "Human Resources and Social Security Bureau",
+                "center_department",
+                3,
+                6,
+            ),
+            (
+                "SWDT",
+                "税务办税服务厅",
+                "Tax Service Hall",
+                "supervised_hall",
+                5,
+                6,
+            ),
+            (
+                "CGZ",
+                "城关镇便民服务中心",
+                "Chengguan Town Service Center",
+                "township_center",
+                2,
+                2,
+            ),
         ];
         a.update(Action::DepartmentsLoaded(Ok(rows
             .iter()

@@ -44,9 +44,15 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     pool.close().await;
     let lang = settings.lang.value;
     println!("onewindow demo — {}", tr(lang, "app.center"));
-    println!("Demo accounts / 演示账号 (password / 密码: {}):", seed::DEMO_PASSWORD);
+    println!(
+        "Demo accounts / 演示账号 (password / 密码: {}):",
+        seed::DEMO_PASSWORD
+    );
     for (code, name, _, role) in seed::DEMO_ACCOUNTS {
-        println!("  {code:<12} {name}  {}", tr(lang, &format!("role.{}", role.as_str())));
+        println!(
+            "  {code:<12} {name}  {}",
+            tr(lang, &format!("role.{}", role.as_str()))
+        );
     }
     super::tui::run(settings, Some(target)).await
 }

@@ -1,8 +1,8 @@
 //! Password hashing with argon2id (PHC strings). CPU-bound: callers in async code run it on a
 //! blocking thread.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes with a fresh random salt and argon2's default (OWASP-recommended) parameters.
 pub fn hash(password: &str) -> String {

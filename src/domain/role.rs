@@ -87,7 +87,11 @@ mod tests {
 
     #[test]
     fn roles_are_sorted_and_deduplicated() {
-        let roles = parse_roles(&["supervisor".into(), "window_clerk".into(), "supervisor".into()]);
+        let roles = parse_roles(&[
+            "supervisor".into(),
+            "window_clerk".into(),
+            "supervisor".into(),
+        ]);
         assert_eq!(roles.unwrap(), vec![Role::WindowClerk, Role::Supervisor]);
     }
 }

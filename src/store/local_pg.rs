@@ -108,7 +108,8 @@ fn postgres_ids() -> Option<(u32, u32)> {
     let passwd = fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|line| {
         let f: Vec<&str> = line.split(':').collect();
-        (f.len() > 3 && f[0] == "postgres").then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
+        (f.len() > 3 && f[0] == "postgres")
+            .then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
     })
 }
 
@@ -204,11 +205,16 @@ impl LocalPg {
             return Ok(Started::Reused);
         }
         let mut c = self.command("pg_ctl");
-        c.args([OsStr::new("start"), OsStr::new("-w"), OsStr::new("-t"), OsStr::new("60")])
-            .arg("-D")
-            .arg(&self.dir)
-            .arg("-l")
-            .arg(self.dir.join("server.log"));
+        c.args([
+            OsStr::new("start"),
+            OsStr::new("-w"),
+            OsStr::new("-t"),
+            OsStr::new("60"),
+        ])
+        .arg("-D")
+        .arg(&self.dir)
+        .arg("-l")
+        .arg(self.dir.join("server.log"));
         let out = self.run("pg_ctl start", c)?;
         if !out.status.success() {
             let log = fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
@@ -231,9 +237,14 @@ impl LocalPg {
 
     fn initdb(&self) -> Result<(), LocalPgError> {
         let mut c = self.command("initdb");
-        c.arg("-D")
-            .arg(&self.dir)
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale"]);
+        c.arg("-D").arg(&self.dir).args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        ]);
         let out = self.run("initdb", c)?;
         if !out.status.success() {
             return Err(LocalPgError::Command {

@@ -13,7 +13,6 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 
-
 use crate::config::Settings;
 
 /// The migrations, embedded in the binary.
@@ -157,7 +156,9 @@ pub async fn create_database_if_missing(
         // Identifiers cannot be bound as parameters; the name is checked to be [a-z0-9_] by config,
         // and quoted here as well.
         let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await?;
     }
     Ok(!exists)
 }
@@ -168,7 +169,9 @@ pub async fn drop_database(admin: PgConnectOptions, name: &str) -> Result<(), St
         "drop database if exists \"{}\" with (force)",
         name.replace('"', "\"\"")
     );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut conn)
+        .await?;
     Ok(())
 }
 
@@ -200,11 +203,10 @@ pub async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
     if !table_exists {
         return Ok(vec![]);
     }
-    let versions = sqlx::query_scalar(
-        "select version from _sqlx_migrations where success order by version",
-    )
-    .fetch_all(pool)
-    .await?;
+    let versions =
+        sqlx::query_scalar("select version from _sqlx_migrations where success order by version")
+            .fetch_all(pool)
+            .await?;
     Ok(versions)
 }
 

@@ -75,13 +75,25 @@ pub async fn login(
     let Some(row) = row else {
         // Spend the same time as a real check so timing does not reveal which codes exist.
         check_password(password::dummy_hash().to_string(), secret.to_string()).await;
-        audit_login(&mut tx, None, "login.failed", json!({ "code": code, "reason": "unknown_code" })).await?;
+        audit_login(
+            &mut tx,
+            None,
+            "login.failed",
+            json!({ "code": code, "reason": "unknown_code" }),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(LoginOutcome::BadCredentials);
     };
     let id = Some(row.operator_id);
     if !row.active {
-        audit_login(&mut tx, id, "login.refused", json!({ "reason": "inactive" })).await?;
+        audit_login(
+            &mut tx,
+            id,
+            "login.refused",
+            json!({ "reason": "inactive" }),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(LoginOutcome::Inactive);
     }
@@ -134,7 +146,13 @@ pub async fn login(
             )
             .fetch_one(&mut *tx)
             .await?;
-            audit_login(&mut tx, id, "login.failed", json!({ "failures": previous + 1 })).await?;
+            audit_login(
+                &mut tx,
+                id,
+                "login.failed",
+                json!({ "failures": previous + 1 }),
+            )
+            .await?;
             audit_login(&mut tx, id, "login.locked", json!({ "minutes": minutes })).await?;
             LoginOutcome::Locked { until }
         }
@@ -204,31 +222,4 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
         window_code: r.window_code,
         roles,
     })
-}
-
-/// Creates an operator (used by the seeder's fixed demo accounts and by tests).
-pub struct NewOperator<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub department_id: i64,
-    pub window_id: Option<i64>,
-    pub roles: &'a [Role],
-    pub password_hash: &'a str,
-}
-
-pub async fn create(conn: &mut PgConnection, o: NewOperator<'_>) -> Result<i64, StoreError> {
-    let roles: Vec<String> = o.roles.iter().map(|r| r.as_str().to_string()).collect();
-    let id = sqlx::query_scalar!(
-        "insert into operators (code, name, department_id, window_id, roles, password_hash)
-         values ($1, $2, $3, $4, $5, $6) returning operator_id",
-        o.code,
-        o.name,
-        o.department_id,
-        o.window_id,
-        &roles,
-        o.password_hash
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
 }

@@ -31,18 +31,53 @@ const TOWNSHIP: &str = "township_center";
 
 /// (code, 中文名, English name, kind)
 pub const DEPARTMENTS: [(&str, &str, &str, &str); 26] = [
-    ("ZXB", "行政服务中心管理办公室", "Service Center Administration Office", CENTER),
-    ("FGJ", "发展和改革局", "Development and Reform Bureau", CENTER),
-    ("SCJG", "市场监督管理局", "Market Supervision Administration", CENTER),
+    (
+        "ZXB",
+        "行政服务中心管理办公室",
+        "Service Center Administration Office",
+        CENTER,
+    ),
+    (
+        "FGJ",
+        "发展和改革局",
+        "Development and Reform Bureau",
+        CENTER,
+    ),
+    (
+        "SCJG",
+        "市场监督管理局",
+        "Market Supervision Administration",
+        CENTER,
+    ),
     ("ZRZY", "自然资源局", "Natural Resources Bureau", CENTER),
-    ("ZJJ", "住房和城乡建设局", "Housing and Urban-Rural Development Bureau", CENTER),
+    (
+        "ZJJ",
+        "住房和城乡建设局",
+        "Housing and Urban-Rural Development Bureau",
+        CENTER,
+    ),
     ("GAJ", "公安局", "Public Security Bureau", CENTER),
     ("SWJ", "税务局", "Taxation Bureau", CENTER),
     ("WJW", "卫生健康委员会", "Health Commission", CENTER),
     ("JTJ", "交通运输局", "Transport Bureau", CENTER),
-    ("NYJ", "农业农村局", "Agriculture and Rural Affairs Bureau", CENTER),
-    ("RSJ", "人力资源和社会保障局", "Human Resources and Social Security Bureau", CENTER),
-    ("HBJ", "生态环境局", "Ecology and Environment Bureau", CENTER),
+    (
+        "NYJ",
+        "农业农村局",
+        "Agriculture and Rural Affairs Bureau",
+        CENTER,
+    ),
+    (
+        "RSJ",
+        "人力资源和社会保障局",
+        "Human Resources and Social Security Bureau",
+        CENTER,
+    ),
+    (
+        "HBJ",
+        "生态环境局",
+        "Ecology and Environment Bureau",
+        CENTER,
+    ),
     ("MZJ", "民政局", "Civil Affairs Bureau", CENTER),
     ("SLJ", "水利局", "Water Resources Bureau", CENTER),
     ("WLJ", "文化和旅游局", "Culture and Tourism Bureau", CENTER),
@@ -50,17 +85,48 @@ pub const DEPARTMENTS: [(&str, &str, &str, &str); 26] = [
     ("CZJ", "财政局", "Finance Bureau", CENTER),
     ("YJJ", "应急管理局", "Emergency Management Bureau", CENTER),
     ("SWDT", "税务办税服务厅", "Tax Service Hall", HALL),
-    ("BDCDJ", "不动产登记中心", "Real Estate Registration Center", HALL),
+    (
+        "BDCDJ",
+        "不动产登记中心",
+        "Real Estate Registration Center",
+        HALL,
+    ),
     ("HJDT", "户籍服务大厅", "Household Registration Hall", HALL),
-    ("CGZ", "城关镇便民服务中心", "Chengguan Town Service Center", TOWNSHIP),
-    ("DHZ", "东河镇便民服务中心", "Donghe Town Service Center", TOWNSHIP),
-    ("XSX", "西山乡便民服务中心", "Xishan Township Service Center", TOWNSHIP),
-    ("NPZ", "南坪镇便民服务中心", "Nanping Town Service Center", TOWNSHIP),
-    ("BLX", "北岭乡便民服务中心", "Beiling Township Service Center", TOWNSHIP),
+    (
+        "CGZ",
+        "城关镇便民服务中心",
+        "Chengguan Town Service Center",
+        TOWNSHIP,
+    ),
+    (
+        "DHZ",
+        "东河镇便民服务中心",
+        "Donghe Town Service Center",
+        TOWNSHIP,
+    ),
+    (
+        "XSX",
+        "西山乡便民服务中心",
+        "Xishan Township Service Center",
+        TOWNSHIP,
+    ),
+    (
+        "NPZ",
+        "南坪镇便民服务中心",
+        "Nanping Town Service Center",
+        TOWNSHIP,
+    ),
+    (
+        "BLX",
+        "北岭乡便民服务中心",
+        "Beiling Township Service Center",
+        TOWNSHIP,
+    ),
 ];
 
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘";
-const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志红玉兰晓东海燕鹏飞宇婷雪琳";
+const GIVEN: &str =
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志红玉兰晓东海燕鹏飞宇婷雪琳";
 
 fn chinese_name(rng: &mut SmallRng) -> String {
     let s: Vec<char> = SURNAMES.chars().collect();
@@ -72,6 +138,9 @@ fn chinese_name(rng: &mut SmallRng) -> String {
     }
     name
 }
+
+/// (code, name, department index, window index, roles)
+type PlannedOperator = (String, String, usize, Option<usize>, Vec<Role>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedSummary {
@@ -99,7 +168,12 @@ fn plan_windows(rng: &mut SmallRng) -> Vec<(usize, String, String, String)> {
             } else {
                 format!("{code}-{n:02}")
             };
-            out.push((i, wcode, format!("{zh}{n}号窗口"), format!("{en} window {n}")));
+            out.push((
+                i,
+                wcode,
+                format!("{zh}{n}号窗口"),
+                format!("{en} window {n}"),
+            ));
         }
     }
     out
@@ -159,7 +233,7 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
 
     // (code, name, department index, window index, roles)
-    let mut ops: Vec<(String, String, usize, Option<usize>, Vec<Role>)> = Vec::new();
+    let mut ops: Vec<PlannedOperator> = Vec::new();
     for (code, name, dept, role) in DEMO_ACCOUNTS {
         let d = dept_index(dept).unwrap_or(0);
         let window = (matches!(role, Role::WindowClerk | Role::Cashier))
@@ -174,10 +248,20 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
             format!("{}{n:02}", code.to_lowercase())
         };
         if *kind != TOWNSHIP && *code != "ZXB" {
-            ops.push((next_code(), chinese_name(&mut rng), d, None, vec![Role::ChiefRep, Role::Reviewer]));
+            ops.push((
+                next_code(),
+                chinese_name(&mut rng),
+                d,
+                None,
+                vec![Role::ChiefRep, Role::Reviewer],
+            ));
         }
         for (wi, _) in windows.iter().enumerate().filter(|(_, w)| w.0 == d) {
-            let role = if *code == "CZJ" { Role::Cashier } else { Role::WindowClerk };
+            let role = if *code == "CZJ" {
+                Role::Cashier
+            } else {
+                Role::WindowClerk
+            };
             ops.push((next_code(), chinese_name(&mut rng), d, Some(wi), vec![role]));
         }
         let reviewers = match *kind {
@@ -186,11 +270,29 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
             _ => 0,
         };
         for _ in 0..reviewers {
-            ops.push((next_code(), chinese_name(&mut rng), d, None, vec![Role::Reviewer]));
+            ops.push((
+                next_code(),
+                chinese_name(&mut rng),
+                d,
+                None,
+                vec![Role::Reviewer],
+            ));
         }
         if *code == "ZXB" {
-            ops.push((next_code(), chinese_name(&mut rng), d, None, vec![Role::Supervisor]));
-            ops.push((next_code(), chinese_name(&mut rng), d, None, vec![Role::Supervisor, Role::Admin]));
+            ops.push((
+                next_code(),
+                chinese_name(&mut rng),
+                d,
+                None,
+                vec![Role::Supervisor],
+            ));
+            ops.push((
+                next_code(),
+                chinese_name(&mut rng),
+                d,
+                None,
+                vec![Role::Supervisor, Role::Admin],
+            ));
         }
     }
     let roles_literal: Vec<String> = ops
@@ -209,7 +311,11 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
     .bind(ops.iter().map(|o| o.0.clone()).collect::<Vec<_>>())
     .bind(ops.iter().map(|o| o.1.clone()).collect::<Vec<_>>())
     .bind(ops.iter().map(|o| dept_ids[o.2]).collect::<Vec<_>>())
-    .bind(ops.iter().map(|o| o.3.map(|w| window_ids[w])).collect::<Vec<_>>())
+    .bind(
+        ops.iter()
+            .map(|o| o.3.map(|w| window_ids[w]))
+            .collect::<Vec<_>>(),
+    )
     .bind(roles_literal)
     .bind(&hash)
     .execute(&mut *tx)

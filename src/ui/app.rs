@@ -378,7 +378,8 @@ impl App {
                 }
             }
             Ok(LoginOutcome::BadCredentials) => {
-                self.login.fail(Msg::new(Level::Error, "login.bad_credentials"));
+                self.login
+                    .fail(Msg::new(Level::Error, "login.bad_credentials"));
             }
             Ok(LoginOutcome::Inactive) => {
                 self.login.fail(Msg::new(Level::Error, "login.inactive"));
@@ -414,9 +415,11 @@ impl App {
         }
         let contexts = self.contexts();
         if self.help.is_some() {
-            return match self.keymap.lookup(&contexts, &key).or_else(|| {
-                self.keymap.lookup(&[Context::List], &key)
-            }) {
+            return match self
+                .keymap
+                .lookup(&contexts, &key)
+                .or_else(|| self.keymap.lookup(&[Context::List], &key))
+            {
                 Some(Command::Help | Command::Back) => {
                     self.help = None;
                     vec![]

@@ -80,7 +80,11 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     if app.session.is_some() && !app.locked {
         for s in Screen::ALL {
             let label = format!(" {} ", tr(app.lang, s.title_key()));
-            let style = if s == app.screen { t.selection } else { t.muted };
+            let style = if s == app.screen {
+                t.selection
+            } else {
+                t.muted
+            };
             spans.push(Span::styled(label, style));
         }
     }

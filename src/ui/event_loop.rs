@@ -23,10 +23,12 @@ pub trait FrameSync {
 
 impl<W: io::Write> FrameSync for ratatui::backend::CrosstermBackend<W> {
     fn begin_frame(&mut self) {
-        let _ = ratatui::crossterm::queue!(self, ratatui::crossterm::terminal::BeginSynchronizedUpdate);
+        let _ =
+            ratatui::crossterm::queue!(self, ratatui::crossterm::terminal::BeginSynchronizedUpdate);
     }
     fn end_frame(&mut self) {
-        let _ = ratatui::crossterm::execute!(self, ratatui::crossterm::terminal::EndSynchronizedUpdate);
+        let _ =
+            ratatui::crossterm::execute!(self, ratatui::crossterm::terminal::EndSynchronizedUpdate);
     }
 }
 

@@ -190,12 +190,20 @@ impl Key {
             }
             _ if lower == "space" => KeyCodeOrd::Char(' '),
             _ if lower == "tab" && shift => KeyCodeOrd::Named("backtab"),
-            _ if lower.starts_with('f') && lower[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            _ if lower.starts_with('f')
+                && lower[1..]
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
                 KeyCodeOrd::F(lower[1..].parse().unwrap_or(1))
             }
             _ => match NAMED.iter().find(|(n, _)| *n == lower) {
                 Some((n, _)) => KeyCodeOrd::Named(n),
-                None => return Err(format!("`{s}` is not a key (examples: q, G, ?, ctrl-c, f5, esc, pagedown)")),
+                None => {
+                    return Err(format!(
+                        "`{s}` is not a key (examples: q, G, ?, ctrl-c, f5, esc, pagedown)"
+                    ));
+                }
             },
         };
         Ok(Key { code, ctrl, alt })
@@ -424,8 +432,14 @@ mod tests {
         let k = Keymap::defaults();
         let g = [Context::Global];
         assert_eq!(k.lookup(&g, &Key::parse("?").unwrap()), Some(Command::Help));
-        assert_eq!(k.lookup(&g, &Key::parse("ctrl-c").unwrap()), Some(Command::Quit));
-        assert_eq!(k.lookup(&g, &Key::parse(":").unwrap()), Some(Command::CommandLine));
+        assert_eq!(
+            k.lookup(&g, &Key::parse("ctrl-c").unwrap()),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            k.lookup(&g, &Key::parse(":").unwrap()),
+            Some(Command::CommandLine)
+        );
     }
 
     #[test]
@@ -461,7 +475,10 @@ mod tests {
         )
         .unwrap();
         let g = [Context::Global];
-        assert_eq!(k.lookup(&g, &Key::parse("f10").unwrap()), Some(Command::Quit));
+        assert_eq!(
+            k.lookup(&g, &Key::parse("f10").unwrap()),
+            Some(Command::Quit)
+        );
         assert_eq!(k.lookup(&g, &Key::parse("q").unwrap()), None);
     }
 
@@ -472,7 +489,11 @@ mod tests {
             .merge("mine.toml", "[[global]]\non = \"x\"\nrun = \"halp\"\n")
             .unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(e.message.contains("unknown command `halp`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown command `halp`"),
+            "{}",
+            e.message
+        );
         assert!(e.to_string().starts_with("keymap mine.toml, line 3:"));
     }
 
@@ -489,7 +510,9 @@ mod tests {
     #[test]
     fn unknown_section_is_an_error() {
         let mut k = Keymap::defaults();
-        let e = k.merge("mine.toml", "[[globl]]\non = \"x\"\nrun = \"quit\"\n").unwrap_err();
+        let e = k
+            .merge("mine.toml", "[[globl]]\non = \"x\"\nrun = \"quit\"\n")
+            .unwrap_err();
         assert_eq!(e.line, 1);
     }
 }

@@ -11,7 +11,10 @@ const DEFAULT: &str = include_str!("../../themes/default.toml");
 const BUILTIN: [(&str, &str); 4] = [
     ("default", DEFAULT),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../../themes/mono.toml")),
 ];
 

@@ -142,3 +142,5 @@ pub fn bin(home: &std::path::Path) -> std::process::Command {
         .env("LANG", "C.UTF-8");
     c
 }
+
+pub mod pty;

@@ -30,8 +30,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let header = Row::new(
-        ["audit.id", "audit.at", "audit.operator", "audit.action", "audit.entity", "audit.detail"]
-            .map(|k| Cell::from(tr(lang, k))),
+        [
+            "audit.id",
+            "audit.at",
+            "audit.operator",
+            "audit.action",
+            "audit.entity",
+            "audit.detail",
+        ]
+        .map(|k| Cell::from(tr(lang, k))),
     )
     .style(t.accent);
     let body = rows.iter().map(|a| {

@@ -30,8 +30,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let header = Row::new(
-        ["dept.code", "dept.name", "dept.kind", "dept.windows", "dept.operators"]
-            .map(|k| Cell::from(tr(lang, k))),
+        [
+            "dept.code",
+            "dept.name",
+            "dept.kind",
+            "dept.windows",
+            "dept.operators",
+        ]
+        .map(|k| Cell::from(tr(lang, k))),
     )
     .style(t.accent);
     let body = rows.iter().map(|d| {

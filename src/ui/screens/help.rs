@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 .unwrap_or_else(|| tr(lang, &b.command.desc_key()));
             match grouped.iter_mut().find(|(_, d)| *d == desc) {
                 Some((keys, _)) => {
-                    keys.push_str(" ");
+                    keys.push(' ');
                     keys.push_str(&b.key.to_string());
                 }
                 None => grouped.push((b.key.to_string(), desc)),
@@ -61,8 +61,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(Span::styled(format!(" {} ", tr(lang, "help.title")), t.title))
-        .title_bottom(Span::styled(format!(" {} ", tr(lang, "help.footer")), t.muted));
+        .title(Span::styled(
+            format!(" {} ", tr(lang, "help.title")),
+            t.title,
+        ))
+        .title_bottom(Span::styled(
+            format!(" {} ", tr(lang, "help.footer")),
+            t.muted,
+        ));
     f.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),
         popup,

@@ -58,6 +58,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(Span::styled(format!(" {} ", tr(lang, "screen.home")), t.title));
+        .title(Span::styled(
+            format!(" {} ", tr(lang, "screen.home")),
+            t.title,
+        ));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

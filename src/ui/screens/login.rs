@@ -200,7 +200,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         let marker = if focused { "▶ " } else { "  " };
         let label_style = if focused { t.accent } else { t.text };
         f.render_widget(
-            Paragraph::new(Span::styled(format!("{marker}{}", tr(lang, label)), label_style)),
+            Paragraph::new(Span::styled(
+                format!("{marker}{}", tr(lang, label)),
+                label_style,
+            )),
             cols[0],
         );
         let area = cols[1];

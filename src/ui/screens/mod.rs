@@ -56,6 +56,9 @@ fn error_text(app: &App, e: &TaskError) -> String {
     if e.connection {
         format!("! {}", tr(app.lang, "list.db_unavailable"))
     } else {
-        format!("! {}", trf(app.lang, "list.error", &[("error", &e.message)]))
+        format!(
+            "! {}",
+            trf(app.lang, "list.error", &[("error", &e.message)])
+        )
     }
 }

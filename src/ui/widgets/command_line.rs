@@ -206,7 +206,10 @@ mod tests {
 
     #[test]
     fn unknown_and_empty() {
-        assert_eq!(line("frobnicate").parse(), Parsed::Unknown("frobnicate".into()));
+        assert_eq!(
+            line("frobnicate").parse(),
+            Parsed::Unknown("frobnicate".into())
+        );
         assert_eq!(line("   ").parse(), Parsed::Empty);
     }
 }

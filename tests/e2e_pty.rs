@@ -1,0 +1,115 @@
+//! End-to-end: the real binary in a pseudo-terminal against a real, seeded PostgreSQL database.
+
+mod common;
+
+use common::pool_url;
+use common::pty::Session;
+use onewindow::store::seed;
+use sqlx::PgPool;
+
+fn start(url: &str, lang: &str) -> (tempfile::TempDir, Session) {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap().to_string();
+    let s = Session::start(
+        &["--lang", lang],
+        &[
+            ("DATABASE_URL", url),
+            ("HOME", &h),
+            ("XDG_CONFIG_HOME", &format!("{h}/config")),
+            ("XDG_DATA_HOME", &format!("{h}/data")),
+        ],
+        80,
+        24,
+    );
+    (home, s)
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn log_in_open_help_quit(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let url = pool_url(&pool);
+    let (_home, mut s) = tokio::task::spawn_blocking(move || {
+        let (home, mut s) = start(&url, "en");
+        s.wait_for("Sign in");
+        s.wait_for("DB connected");
+        s.send("clerk");
+        s.send("\t");
+        s.send("demo1234");
+        s.send("\r");
+        s.wait_for("Welcome, 张伟");
+        s.wait_for("Window clerk");
+        s.send("?");
+        s.wait_for("Show or hide this help");
+        s.send("?");
+        s.send("q");
+        let code = s.wait_exit();
+        assert_eq!(code, 0, "screen:\n{}", s.contents());
+        s.assert_restored();
+        (home, s)
+    })
+    .await
+    .unwrap();
+    let _ = &mut s;
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by audit_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(actions, ["system.seed", "login.ok", "session.logout"]);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn chinese_screens_and_sigterm_restore_the_terminal(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let (_home, mut s) = start(&url, "zh-CN");
+        s.wait_for("登录");
+        s.send("supervisor\t");
+        s.send("demo1234\r");
+        s.wait_for("陈静，您好");
+        s.send("d");
+        s.wait_for("人力资源和社会保障局");
+        s.send("\u{1b}");
+        s.send("a");
+        s.wait_for("login.ok");
+        // Typed-but-unsent text must not block a signal: SIGTERM leaves at once.
+        s.send(":aud");
+        let pid = s.child.process_id().unwrap() as i32;
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        s.wait_exit();
+        s.assert_restored();
+    })
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn below_80x24_says_so_and_recovers_on_resize(pool: PgPool) {
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().to_str().unwrap().to_string();
+        let mut s = Session::start(
+            &["--lang", "en"],
+            &[("DATABASE_URL", &url), ("HOME", &h), ("XDG_DATA_HOME", &h)],
+            70,
+            20,
+        );
+        s.wait_for("Terminal too small");
+        s.master
+            .resize(portable_pty::PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        s.screen.lock().unwrap().screen_mut().set_size(24, 80);
+        s.wait_for("Sign in");
+        s.send("\u{3}"); // Ctrl-C with nothing typed quits at once
+        assert_eq!(s.wait_exit(), 0);
+        s.assert_restored();
+    })
+    .await
+    .unwrap();
+}
