@@ -165,3 +165,32 @@ async fn concurrent_writers_keep_one_chain(pool: PgPool) {
     let r = verify(&pool).await.unwrap();
     assert_eq!((r.rows, r.first_break), (80, None));
 }
+
+async fn operator_id(pool: &PgPool, code: &str) -> i64 {
+    sqlx::query_scalar("select operator_id from operators where code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn only_supervisors_and_admins_read_the_trail(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 42, 0).await.unwrap();
+    write(&pool, 3).await;
+    let supervisor = operator_id(&pool, "supervisor").await;
+    let rows = audit::recent(&pool, supervisor, 10).await.unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0].action, "system.test", "newest first");
+
+    let clerk = operator_id(&pool, "clerk").await;
+    let e = audit::recent(&pool, clerk, 10).await.unwrap_err();
+    assert!(e.to_string().contains("not permitted"), "{e}");
+
+    // A supervisor deactivated a moment ago is refused at once.
+    sqlx::query("update operators set active = false where code = 'supervisor'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(audit::recent(&pool, supervisor, 10).await.is_err());
+}

@@ -184,7 +184,7 @@ fn audit_screen_is_refused_to_a_clerk_and_open_to_a_supervisor() {
     assert_eq!(a.screen, Screen::Home);
     assert!(a.flash.is_some());
     let mut s = signed_in(Lang::En, supervisor());
-    assert_eq!(s.update(ch('a')), vec![Task::LoadAudit]);
+    assert_eq!(s.update(ch('a')), vec![Task::LoadAudit { viewer: 9 }]);
     assert_eq!(s.screen, Screen::Audit);
 }
 

@@ -3,4 +3,5 @@
 pub mod audit_chain;
 pub mod lockout;
 pub mod password;
+pub mod permission;
 pub mod role;

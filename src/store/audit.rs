@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
 use crate::domain::audit_chain::{ChainBreak, StoredRow, Verifier};
+use crate::domain::permission::Permission;
 
 /// One audit row to write.
 #[derive(Debug, Clone)]
@@ -108,8 +109,10 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// The newest rows first.
-pub async fn recent(pool: &PgPool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+/// The newest rows first, for an operator allowed to read them (checked against the database,
+/// so a role removed a minute ago is already refused).
+pub async fn recent(pool: &PgPool, viewer: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    super::operators::require(pool, viewer, Permission::ReadAudit).await?;
     let rows = sqlx::query_as!(
         AuditEntry,
         r#"select a.audit_id, a.at, o.code as "operator_code?", o.name as "operator_name?",

@@ -35,6 +35,8 @@ pub enum StoreError {
     BadUrl(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("not permitted: {0:?}")]
+    Forbidden(crate::domain::permission::Permission),
 }
 
 impl StoreError {

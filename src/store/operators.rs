@@ -8,6 +8,7 @@ use super::StoreError;
 use super::audit::{self, NewAudit};
 use crate::domain::lockout::{AfterFailure, LockoutPolicy};
 use crate::domain::password;
+use crate::domain::permission::{Permission, allows};
 use crate::domain::role::{Role, parse_roles};
 
 /// The signed-in operator, as the status bar and permission checks need it.
@@ -222,4 +223,25 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
         window_code: r.window_code,
         roles,
     })
+}
+
+/// Refuses unless the operator is active and holds a role that allows `p`.
+pub async fn require<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    operator_id: i64,
+    p: Permission,
+) -> Result<(), StoreError> {
+    let roles = sqlx::query_scalar!(
+        "select roles from operators where operator_id = $1 and active",
+        operator_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .unwrap_or_default();
+    let roles = parse_roles(&roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    if allows(&roles, p) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(p))
+    }
 }

@@ -59,7 +59,10 @@ pub enum Task {
         purpose: Purpose,
     },
     LoadDepartments,
-    LoadAudit,
+    /// The audit trail as `viewer` may see it (the store checks the permission again).
+    LoadAudit {
+        viewer: i64,
+    },
     /// Audit a session event (sign-out, idle lock); nothing comes back.
     RecordSession {
         operator_id: i64,
@@ -73,7 +76,7 @@ impl Task {
         match self {
             Task::Login { .. } => "login",
             Task::LoadDepartments => "departments",
-            Task::LoadAudit => "audit",
+            Task::LoadAudit { .. } => "audit",
             Task::RecordSession { .. } => "session",
         }
     }

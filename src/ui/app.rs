@@ -9,6 +9,7 @@ use super::keymap::{Command, Context, Key, Keymap};
 use super::screens::login::LoginForm;
 use super::theme::Theme;
 use super::widgets::command_line::{CommandLine, Parsed};
+use crate::domain::permission::{Permission, allows};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
@@ -588,7 +589,7 @@ impl App {
     fn may_read_audit(&self) -> bool {
         self.session
             .as_ref()
-            .is_some_and(|o| o.has_role(Role::Supervisor) || o.has_role(Role::Admin))
+            .is_some_and(|o| allows(&o.roles, Permission::ReadAudit))
     }
 
     pub fn open(&mut self, screen: Screen) -> Vec<Task> {
@@ -615,10 +616,15 @@ impl App {
                 self.departments.loading = true;
                 vec![Task::LoadDepartments]
             }
-            Screen::Audit => {
-                self.audit.loading = true;
-                vec![Task::LoadAudit]
-            }
+            Screen::Audit => match &self.session {
+                Some(op) => {
+                    self.audit.loading = true;
+                    vec![Task::LoadAudit {
+                        viewer: op.operator_id,
+                    }]
+                }
+                None => vec![],
+            },
         }
     }
 }

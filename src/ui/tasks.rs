@@ -52,8 +52,8 @@ impl TaskRunner {
                 Task::LoadDepartments => Some(Action::DepartmentsLoaded(
                     departments::list(&pool).await.map_err(TaskError::from),
                 )),
-                Task::LoadAudit => Some(Action::AuditLoaded(
-                    audit::recent(&pool, AUDIT_ROWS)
+                Task::LoadAudit { viewer } => Some(Action::AuditLoaded(
+                    audit::recent(&pool, viewer, AUDIT_ROWS)
                         .await
                         .map_err(TaskError::from),
                 )),
