@@ -28,7 +28,7 @@ fn start(url: &str, lang: &str) -> (tempfile::TempDir, Session) {
 async fn log_in_open_help_quit(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
     let url = pool_url(&pool);
-    let (_home, mut s) = tokio::task::spawn_blocking(move || {
+    let (_home, s) = tokio::task::spawn_blocking(move || {
         let (home, mut s) = start(&url, "en");
         s.wait_for("Sign in");
         s.wait_for("DB connected");
@@ -49,7 +49,7 @@ async fn log_in_open_help_quit(pool: PgPool) {
     })
     .await
     .unwrap();
-    let _ = &mut s;
+    drop(s);
     let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by audit_id")
         .fetch_all(&pool)
         .await
@@ -112,4 +112,55 @@ async fn below_80x24_says_so_and_recovers_on_resize(pool: PgPool) {
     })
     .await
     .unwrap();
+}
+
+/// The SSH connection drops and no SIGHUP reaches onewindow (its parent shell ignores and does not
+/// forward it): onewindow must notice the lost terminal, sign out in the audit trail and exit,
+/// rather than spin on end-of-file.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_dropped_terminal_without_sighup_signs_out_and_exits(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let url = pool_url(&pool);
+    let exited = tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().to_str().unwrap().to_string();
+        let script = format!(
+            "trap '' HUP; '{}' --lang en; echo done",
+            env!("CARGO_BIN_EXE_onewindow")
+        );
+        let mut s = Session::start_program(
+            "bash",
+            &["-c", &script],
+            &[("DATABASE_URL", &url), ("HOME", &h), ("XDG_DATA_HOME", &h)],
+            80,
+            24,
+        );
+        s.wait_for("Sign in");
+        s.send("clerk\t");
+        s.send("demo1234\r");
+        s.wait_for("Welcome");
+        let mut child = s.hang_up();
+        // It checks for a lost terminal twice a second; ten seconds is plenty even on a slow box.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        false
+    })
+    .await
+    .unwrap();
+    assert!(
+        exited,
+        "onewindow kept running after its terminal went away"
+    );
+    let last: String =
+        sqlx::query_scalar("select action from audit_log order by audit_id desc limit 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(last, "session.logout");
 }

@@ -2,7 +2,6 @@
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::EventStream;
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::Failure;
@@ -53,9 +52,16 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     let mut term_sig = signal(SignalKind::terminate())?;
     let mut hup_sig = signal(SignalKind::hangup())?;
     let terminate = async move {
-        tokio::select! {
-            _ = term_sig.recv() => {},
-            _ = hup_sig.recv() => {},
+        let mut hangup_check = tokio::time::interval(std::time::Duration::from_millis(500));
+        loop {
+            tokio::select! {
+                _ = term_sig.recv() => return,
+                _ = hup_sig.recv() => return,
+                _ = hangup_check.tick() => if crate::ui::input::hung_up() {
+                    tracing::info!("terminal hung up");
+                    return;
+                },
+            }
         }
     };
 
@@ -65,23 +71,27 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     let mut app = App::new(cfg, chrono::Local::now(), (size.width, size.height));
     let result = crate::ui::event_loop::run(
         &mut terminal,
-        EventStream::new(),
+        crate::ui::input::spawn(),
         &mut app,
         &mut runner,
         &mut rx,
         terminate,
     )
     .await;
-    drop(terminal);
-    drop(guard);
     monitor.abort();
+    // The sign-out row first: after a hang-up the process may not outlive the terminal for long.
     if let Some(op) = &app.session {
-        // Best effort: a sign-out row for the audit trail, unless the database is away.
-        let _ = tokio::time::timeout(
+        let recorded = tokio::time::timeout(
             std::time::Duration::from_secs(2),
             crate::store::operators::record_session(&pool, op.operator_id, "session.logout"),
         )
         .await;
+        if !matches!(recorded, Ok(Ok(()))) {
+            tracing::warn!("sign-out of {} not audited: {recorded:?}", op.code);
+        }
     }
+    drop(terminal);
+    drop(guard);
+    tracing::info!("left the terminal: {:?}", result.as_ref().map(|_| ()));
     result.map_err(Failure::from)
 }

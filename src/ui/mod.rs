@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod draw;
 pub mod event_loop;
+pub mod input;
 pub mod keymap;
 pub mod screens;
 pub mod tasks;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,8 @@ pub struct Session {
     pub screen: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote.
     pub raw: Arc<Mutex<Vec<u8>>>,
-    _reader: std::thread::JoinHandle<()>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// How long to wait for the screen; raise ONEWINDOW_E2E_TIMEOUT on a slow machine.
@@ -28,6 +30,17 @@ pub fn timeout() -> Duration {
 
 impl Session {
     pub fn start(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Session {
+        Session::start_program(env!("CARGO_BIN_EXE_onewindow"), args, env, cols, rows)
+    }
+
+    /// Starts any program (a shell wrapping onewindow, say) in the pseudo-terminal.
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -37,7 +50,7 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_onewindow"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -47,7 +60,12 @@ impl Session {
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn onewindow");
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
+        // Our own copy of the master descriptor, read with a timeout so that the reader can let
+        // go of it on `hang_up` (a blocked read would keep the pty open forever).
+        let fd = pair.master.as_raw_fd().expect("master fd");
+        let mut reader = unsafe { std::fs::File::from_raw_fd(libc::dup(fd)) };
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
         let writer = pair.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
@@ -55,6 +73,17 @@ impl Session {
         let reader_thread = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                let mut pfd = libc::pollfd {
+                    fd: reader.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                if stop2.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                if unsafe { libc::poll(&mut pfd, 1, 50) } <= 0 {
+                    continue;
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -70,7 +99,8 @@ impl Session {
             writer,
             screen,
             raw,
-            _reader: reader_thread,
+            stop,
+            reader: Some(reader_thread),
         }
     }
 
@@ -113,6 +143,26 @@ impl Session {
         }
         let _ = self.child.kill();
         panic!("onewindow did not exit; screen:\n{}", self.contents());
+    }
+
+    /// The terminal goes away, as when an SSH connection drops: the pty's master side closes.
+    /// Returns the child to wait on.
+    pub fn hang_up(self) -> Box<dyn Child + Send + Sync> {
+        let Session {
+            master,
+            child,
+            writer,
+            stop,
+            reader,
+            ..
+        } = self;
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(r) = reader {
+            let _ = r.join();
+        }
+        drop(writer);
+        drop(master);
+        child
     }
 
     pub fn raw_text(&self) -> String {
