@@ -29,7 +29,7 @@ fn app(lang: Lang) -> App {
     let now = chrono::Local
         .with_ymd_and_hms(2026, 11, 26, 9, 30, 0)
         .unwrap();
-    let mut a = App::new(cfg, now, (80, 24));
+    let mut a = App::new(cfg, now);
     a.update(Action::Db(DbState::Connected));
     a.update(Action::LoginDone {
         purpose: Purpose::Login,

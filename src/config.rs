@@ -145,7 +145,8 @@ struct FileLog {
 /// Theme names shipped in themes/; checked here so a typo fails at start with its line.
 pub const THEMES: [&str; 4] = ["default", "light", "high-contrast", "mono"];
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// 1-based line number of a byte offset, for messages about configuration files.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
@@ -551,8 +552,23 @@ fn check_db_name(n: &str) -> Result<String, String> {
     }
 }
 
-/// Hides the password of a `postgres://user:password@host/db` URL.
+/// Hides the password of a `postgres://user:password@host/db` URL, in the user part and in a
+/// `password=` query parameter.
 pub fn redact_url(url: &str) -> String {
+    let url = match url.split_once('?') {
+        Some((base, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=****"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", params.join("&"))
+        }
+        None => url.to_string(),
+    };
+    let url = url.as_str();
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
@@ -585,6 +601,10 @@ mod tests {
         assert_eq!(
             redact_url("postgres://ow@db/onewindow"),
             "postgres://ow@db/onewindow"
+        );
+        assert_eq!(
+            redact_url("postgres://db/onewindow?user=ow&password=s3cret&sslmode=require"),
+            "postgres://db/onewindow?user=ow&password=****&sslmode=require"
         );
     }
 

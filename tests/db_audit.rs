@@ -194,3 +194,25 @@ async fn only_supervisors_and_admins_read_the_trail(pool: PgPool) {
         .unwrap();
     assert!(audit::recent(&pool, supervisor, 10).await.is_err());
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn audit_rows_outside_read_committed_are_refused(pool: PgPool) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("set transaction isolation level repeatable read")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let e = audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: None,
+            action: "system.test",
+            entity: "test",
+            entity_id: None,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("READ COMMITTED"), "{e}");
+}

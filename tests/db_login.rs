@@ -149,3 +149,57 @@ async fn unlock_is_audited_as_unlock(pool: PgPool) {
         .unwrap();
     assert_eq!(actions(&pool).await.last().unwrap(), "session.unlock");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_disabled_account_is_only_revealed_to_its_password(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    sqlx::query("update operators set active = false where code = 'reviewer'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = login(&pool, "reviewer", "guess", POLICY, Purpose::Login)
+        .await
+        .unwrap();
+    assert_eq!(out, LoginOutcome::BadCredentials);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_password_typed_as_the_code_is_not_kept(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    login(&pool, "My Secret Pass!", "x", POLICY, Purpose::Login)
+        .await
+        .unwrap();
+    let detail: serde_json::Value =
+        sqlx::query_scalar("select detail from audit_log where action = 'login.failed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(detail["code"], "(malformed)");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn login_and_session_audit_at_once_do_not_deadlock(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let id: i64 = sqlx::query_scalar("select operator_id from operators where code = 'clerk'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut handles = vec![];
+    for i in 0..12 {
+        let p = pool.clone();
+        handles.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                login(&p, "clerk", DEMO_PASSWORD, POLICY, Purpose::Login)
+                    .await
+                    .map(|_| ())
+            } else {
+                onewindow::store::operators::record_session(&p, id, "session.lock").await
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    let r = onewindow::store::audit::verify(&pool).await.unwrap();
+    assert_eq!((r.rows, r.first_break), (13, None));
+}

@@ -14,6 +14,7 @@ fn down() -> TaskError {
     TaskError {
         message: "connection refused".into(),
         connection: true,
+        forbidden: false,
     }
 }
 
@@ -136,9 +137,9 @@ fn idle_lock_keeps_the_screen_and_unlocks_with_the_password() {
     let mut a = signed_in(Lang::En, supervisor());
     a.update(ch('d'));
     assert_eq!(a.screen, Screen::Departments);
-    a.update(Action::Tick(at(9, 39, 59)));
+    a.update(tick(9, 39, 59));
     assert!(!a.locked, "not yet ten minutes");
-    let tasks = a.update(Action::Tick(at(9, 40, 0)));
+    let tasks = a.update(tick(9, 40, 0));
     assert!(a.locked);
     assert_eq!(
         tasks,
@@ -169,11 +170,11 @@ fn idle_lock_keeps_the_screen_and_unlocks_with_the_password() {
 #[test]
 fn input_resets_the_idle_clock() {
     let mut a = signed_in(Lang::En, clerk());
-    a.update(Action::Tick(at(9, 38, 0)));
+    a.update(tick(9, 38, 0));
     a.update(key(KeyCode::Down));
-    a.update(Action::Tick(at(9, 47, 0)));
+    a.update(tick(9, 47, 0));
     assert!(!a.locked);
-    a.update(Action::Tick(at(9, 48, 0)));
+    a.update(tick(9, 48, 0));
     assert!(a.locked);
 }
 
@@ -234,9 +235,9 @@ fn draw_happens_only_after_a_change() {
     assert!(a.take_dirty());
     assert!(!a.take_dirty());
     // The clock shows minutes: a tick within the same minute changes nothing visible.
-    a.update(Action::Tick(at(9, 30, 30)));
+    a.update(tick(9, 30, 30));
     assert!(!a.take_dirty());
-    a.update(Action::Tick(at(9, 31, 0)));
+    a.update(tick(9, 31, 0));
     assert!(a.take_dirty());
     a.update(Action::Db(DbState::Connected));
     assert!(!a.take_dirty(), "same database state again");
@@ -248,4 +249,73 @@ fn signal_quits_even_with_unsaved_input() {
     type_text(&mut a, "clerk");
     a.update(Action::Terminate);
     assert!(a.should_quit);
+}
+
+#[test]
+fn a_clock_step_neither_locks_early_nor_postpones_the_lock() {
+    use onewindow::ui::action::Action;
+    use std::time::Duration;
+    let mut a = signed_in(Lang::En, clerk());
+    // The wall clock jumps an hour ahead (NTP, a time-zone fix); only 5 s really passed.
+    a.update(Action::Tick {
+        wall: at(10, 30, 0),
+        mono: Duration::from_secs(5),
+    });
+    assert!(!a.locked);
+    // The wall clock jumps back; ten real minutes have passed.
+    a.update(Action::Tick {
+        wall: at(8, 0, 0),
+        mono: Duration::from_secs(600),
+    });
+    assert!(a.locked);
+}
+
+#[test]
+fn esc_on_the_lock_screen_keeps_the_screen_behind() {
+    let mut a = signed_in(Lang::En, clerk());
+    a.update(ch('d'));
+    a.update(ctrl('l'));
+    assert!(a.locked);
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.screen, Screen::Departments);
+    // Only the password counts as unsaved input while locked.
+    a.update(ctrl('c'));
+    assert!(a.should_quit, "nothing typed: quits without asking");
+}
+
+#[test]
+fn alt_enter_does_not_break_a_field_into_two_lines() {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut a = app(Lang::En);
+    type_text(&mut a, "cl");
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::ALT,
+    )));
+    a.update(ctrl('m'));
+    type_text(&mut a, "erk");
+    assert_eq!(a.login.code_text(), "clerk");
+}
+
+#[test]
+fn a_successful_result_clears_a_stale_reconnecting_state() {
+    let mut a = signed_in(Lang::En, clerk());
+    a.update(ch('d'));
+    a.update(Action::DepartmentsLoaded(Err(down())));
+    assert_eq!(a.db, DbState::Reconnecting);
+    // The monitor never saw the blip; the next successful load is proof enough.
+    a.update(Action::DepartmentsLoaded(Ok(vec![])));
+    assert_eq!(a.db, DbState::Connected);
+}
+
+#[test]
+fn unlock_by_another_operator_is_ignored() {
+    let mut a = signed_in(Lang::En, clerk());
+    a.update(ctrl('l'));
+    a.update(Action::LoginDone {
+        purpose: Purpose::Unlock,
+        result: Ok(LoginOutcome::Ok(supervisor())),
+    });
+    assert!(a.locked);
+    assert_eq!(a.session.as_ref().unwrap().code, "clerk");
 }

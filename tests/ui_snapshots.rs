@@ -149,7 +149,7 @@ fn quit_confirmation_when_input_is_unsaved() {
 fn idle_lock_screen() {
     both("idle_lock", |lang| {
         let mut a = signed_in(lang, clerk());
-        a.update(Action::Tick(at(9, 40, 0)));
+        a.update(tick(9, 40, 0));
         a
     });
 }

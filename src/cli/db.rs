@@ -34,6 +34,7 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
             let target = Target::from_settings(settings)?;
             target.prepare().await?;
             let pool = target.pool(2).await?;
+            // Not open_database(): this command reports what it applied.
             let applied = store::migrate(&pool).await?;
             if applied.is_empty() {
                 println!(

@@ -49,14 +49,20 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     let mut runner = TaskRunner::new(pool.clone(), settings.lockout_policy(), tx.clone());
     let monitor = spawn_health_monitor(pool.clone(), tx);
 
+    // In raw mode Ctrl-C is a key, not SIGINT; a SIGINT or SIGQUIT sent by `kill` still ends
+    // the program cleanly instead of leaving the terminal raw.
     let mut term_sig = signal(SignalKind::terminate())?;
     let mut hup_sig = signal(SignalKind::hangup())?;
+    let mut int_sig = signal(SignalKind::interrupt())?;
+    let mut quit_sig = signal(SignalKind::quit())?;
     let terminate = async move {
         let mut hangup_check = tokio::time::interval(std::time::Duration::from_millis(500));
         loop {
             tokio::select! {
                 _ = term_sig.recv() => return,
                 _ = hup_sig.recv() => return,
+                _ = int_sig.recv() => return,
+                _ = quit_sig.recv() => return,
                 _ = hangup_check.tick() => if crate::ui::input::hung_up() {
                     tracing::info!("terminal hung up");
                     return;
@@ -67,8 +73,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
 
     let guard = TerminalGuard::take()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    let size = terminal.size()?;
-    let mut app = App::new(cfg, chrono::Local::now(), (size.width, size.height));
+    let mut app = App::new(cfg, chrono::Local::now());
     let result = crate::ui::event_loop::run(
         &mut terminal,
         crate::ui::input::spawn(),

@@ -128,11 +128,6 @@ impl LocalPg {
         Ok(LocalPg { dir, bin, run_as })
     }
 
-    /// The directory holding the server's Unix socket (it is the cluster directory itself).
-    pub fn socket_dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn command(&self, program: &str) -> Command {
         let mut c = Command::new(self.bin.join(program));
         // Inherited PG* variables would point the tools at some other cluster.
@@ -204,6 +199,7 @@ impl LocalPg {
         if self.is_running() {
             return Ok(Started::Reused);
         }
+        self.write_settings()?;
         let mut c = self.command("pg_ctl");
         c.args([
             OsStr::new("start"),
@@ -240,7 +236,9 @@ impl LocalPg {
         c.arg("-D").arg(&self.dir).args([
             "-U",
             SUPERUSER,
-            "--auth=trust",
+            "--auth-local=trust",
+            // Never reachable over TCP, even if listen_addresses were ever changed.
+            "--auth-host=reject",
             "-E",
             "UTF8",
             "--no-locale",
@@ -252,8 +250,19 @@ impl LocalPg {
                 detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
             });
         }
-        // Socket only, in the cluster directory, reachable by the owner alone.
+        self.write_settings()
+    }
+
+    /// Socket only, in the cluster directory, reachable by the owner alone. Checked before every
+    /// start too, so a cluster whose first start was interrupted right after initdb never comes
+    /// up listening on TCP with the defaults.
+    fn write_settings(&self) -> Result<(), LocalPgError> {
+        const MARK: &str = "# Set by onewindow: the embedded default server.";
         let conf = self.dir.join("postgresql.conf");
+        let current = fs::read_to_string(&conf).map_err(io_err(&conf))?;
+        if current.contains(MARK) {
+            return Ok(());
+        }
         let mut f = fs::OpenOptions::new()
             .append(true)
             .open(&conf)
@@ -261,7 +270,7 @@ impl LocalPg {
         let dir = self.dir.display().to_string().replace('\'', "''");
         write!(
             f,
-            "\n# Set by onewindow: the embedded default server.\n\
+            "\n{MARK}\n\
              listen_addresses = ''\n\
              unix_socket_directories = '{dir}'\n\
              unix_socket_permissions = 0700\n\

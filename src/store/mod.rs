@@ -158,9 +158,17 @@ pub async fn create_database_if_missing(
         // Identifiers cannot be bound as parameters; the name is checked to be [a-z0-9_] by config,
         // and quoted here as well.
         let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        match sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut conn)
-            .await?;
+            .await
+        {
+            Ok(_) => {}
+            // Another onewindow starting at the same moment created it first: fine.
+            Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("42P04") => {
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(!exists)
 }

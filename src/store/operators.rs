@@ -25,12 +25,6 @@ pub struct Operator {
     pub roles: Vec<Role>,
 }
 
-impl Operator {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-}
-
 /// Why a login was made: the audit trail tells a fresh login from unlocking an idle screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -59,11 +53,20 @@ pub async fn login(
     purpose: Purpose,
 ) -> Result<LoginOutcome, StoreError> {
     let code = code.trim().to_lowercase();
+    // Only a well-formed code is written to the (permanent) audit trail: a password typed into
+    // the code field by mistake must not be kept forever.
+    let shown_code = if is_valid_code(&code) {
+        code.clone()
+    } else {
+        "(malformed)".to_string()
+    };
     let mut tx = pool.begin().await?;
+    // NO KEY UPDATE, not UPDATE: audit rows reference the operator (FOR KEY SHARE), and a plain
+    // FOR UPDATE here would deadlock with another transaction auditing this operator.
     let row = sqlx::query!(
         r#"select operator_id, password_hash, active, failed_logins, version,
                   locked_until, coalesce(locked_until > now(), false) as "is_locked!"
-           from operators where code = $1 for update"#,
+           from operators where code = $1 for no key update"#,
         code
     )
     .fetch_optional(&mut *tx)
@@ -75,18 +78,20 @@ pub async fn login(
     };
     let Some(row) = row else {
         // Spend the same time as a real check so timing does not reveal which codes exist.
-        check_password(password::dummy_hash().to_string(), secret.to_string()).await;
+        check_password(None, secret.to_string()).await;
         audit_login(
             &mut tx,
             None,
             "login.failed",
-            json!({ "code": code, "reason": "unknown_code" }),
+            json!({ "code": shown_code, "reason": "unknown_code" }),
         )
         .await?;
         tx.commit().await?;
         return Ok(LoginOutcome::BadCredentials);
     };
     let id = Some(row.operator_id);
+    // The password is checked on every path, so no answer comes back faster than another.
+    let password_ok = check_password(Some(row.password_hash), secret.to_string()).await;
     if !row.active {
         audit_login(
             &mut tx,
@@ -96,7 +101,12 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Ok(LoginOutcome::Inactive);
+        // Only someone who knows the password learns that the account is disabled.
+        return Ok(if password_ok {
+            LoginOutcome::Inactive
+        } else {
+            LoginOutcome::BadCredentials
+        });
     }
     if row.is_locked {
         audit_login(&mut tx, id, "login.refused", json!({ "reason": "locked" })).await?;
@@ -105,7 +115,7 @@ pub async fn login(
             until: row.locked_until.unwrap_or_else(Utc::now),
         });
     }
-    if check_password(row.password_hash, secret.to_string()).await {
+    if password_ok {
         sqlx::query!(
             "update operators set failed_logins = 0, locked_until = null, version = version + 1
              where operator_id = $1 and version = $2",
@@ -162,10 +172,26 @@ pub async fn login(
     Ok(outcome)
 }
 
-async fn check_password(hash: String, secret: String) -> bool {
-    tokio::task::spawn_blocking(move || password::verify(&hash, &secret))
-        .await
-        .unwrap_or(false)
+/// Verifies on a blocking thread (argon2 is slow on purpose). `None` checks against the dummy
+/// hash, which is also created there on first use.
+async fn check_password(hash: Option<String>, secret: String) -> bool {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(h) => password::verify(&h, &secret),
+        None => {
+            password::verify(password::dummy_hash(), &secret);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The shape the operators table allows (migrations/0003_operators.sql).
+pub fn is_valid_code(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
 }
 
 async fn audit_login(

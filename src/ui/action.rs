@@ -1,5 +1,8 @@
 //! Everything that can happen to the UI, as one enum, and the database work it can ask for.
 
+use std::fmt;
+use std::time::Duration;
+
 use chrono::{DateTime, Local};
 use ratatui::crossterm::event::KeyEvent;
 
@@ -11,9 +14,13 @@ use crate::store::operators::{LoginOutcome, Purpose};
 pub enum Action {
     Key(KeyEvent),
     Paste(String),
-    Resize(u16, u16),
-    /// The clock, once a second; drives the status bar time and the idle lock.
-    Tick(DateTime<Local>),
+    Resize,
+    /// Once a second: the wall clock for the status bar, and monotonic time since start for the
+    /// idle lock.
+    Tick {
+        wall: DateTime<Local>,
+        mono: Duration,
+    },
     /// SIGTERM or SIGHUP (an SSH disconnect): leave at once, restoring the terminal.
     Terminate,
     Db(DbState),
@@ -39,19 +46,22 @@ pub enum DbState {
 pub struct TaskError {
     pub message: String,
     pub connection: bool,
+    /// Refused by a permission check in the store: shown as a sentence, not as the error text.
+    pub forbidden: bool,
 }
 
 impl From<crate::store::StoreError> for TaskError {
     fn from(e: crate::store::StoreError) -> Self {
         TaskError {
             connection: e.is_connection(),
+            forbidden: matches!(e, crate::store::StoreError::Forbidden(_)),
             message: e.to_string(),
         }
     }
 }
 
 /// Database work the UI asks for. A new task of the same kind replaces one still running.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Task {
     Login {
         code: String,
@@ -68,6 +78,32 @@ pub enum Task {
         operator_id: i64,
         action: &'static str,
     },
+}
+
+/// Never prints a password (tasks end up in logs and test failures).
+impl fmt::Debug for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Task::Login { code, purpose, .. } => f
+                .debug_struct("Login")
+                .field("code", code)
+                .field("password", &"****")
+                .field("purpose", purpose)
+                .finish(),
+            Task::LoadDepartments => f.write_str("LoadDepartments"),
+            Task::LoadAudit { viewer } => {
+                f.debug_struct("LoadAudit").field("viewer", viewer).finish()
+            }
+            Task::RecordSession {
+                operator_id,
+                action,
+            } => f
+                .debug_struct("RecordSession")
+                .field("operator_id", operator_id)
+                .field("action", action)
+                .finish(),
+        }
+    }
 }
 
 impl Task {

@@ -2,7 +2,9 @@
 //! the outside world: it changes state and returns the database tasks to start.
 
 use chrono::{DateTime, Local};
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, DbState, Task, TaskError};
 use super::keymap::{Command, Context, Key, Keymap};
@@ -162,9 +164,12 @@ pub struct App {
     pub flash: Option<Msg>,
 
     pub db: DbState,
+    /// Wall clock, for the status bar only.
     pub now: DateTime<Local>,
-    last_input: DateTime<Local>,
-    pub size: (u16, u16),
+    /// Monotonic time since start, and when the last input came: the idle lock uses these, so a
+    /// clock step (NTP, a changed time zone) neither locks early nor postpones the lock.
+    mono: Duration,
+    last_input: Duration,
 
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
@@ -176,7 +181,7 @@ pub struct App {
 const PAGE: isize = 10;
 
 impl App {
-    pub fn new(cfg: AppConfig, now: DateTime<Local>, size: (u16, u16)) -> App {
+    pub fn new(cfg: AppConfig, now: DateTime<Local>) -> App {
         App {
             lang: cfg.lang,
             theme: cfg.theme,
@@ -195,8 +200,8 @@ impl App {
             flash: None,
             db: DbState::Connecting,
             now,
-            last_input: now,
-            size,
+            mono: Duration::ZERO,
+            last_input: Duration::ZERO,
             departments: ListView::default(),
             audit: ListView::default(),
             should_quit: false,
@@ -211,7 +216,8 @@ impl App {
 
     /// Text typed somewhere that would be lost by quitting.
     pub fn has_unsaved_input(&self) -> bool {
-        self.login.has_input() || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
+        self.login.has_input(self.locked)
+            || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
     }
 
     /// The key contexts in force, most specific first.
@@ -225,7 +231,8 @@ impl App {
         }
     }
 
-    fn text_focused(&self) -> bool {
+    /// A text field has the keyboard: plain characters type instead of running commands.
+    pub fn text_focused(&self) -> bool {
         self.command_line.is_some() || self.session.is_none() || self.locked
     }
 
@@ -235,12 +242,12 @@ impl App {
                 if ev.kind == KeyEventKind::Release {
                     return vec![];
                 }
-                self.last_input = self.now;
+                self.last_input = self.mono;
                 self.dirty = true;
                 self.on_key(ev)
             }
             Action::Paste(text) => {
-                self.last_input = self.now;
+                self.last_input = self.mono;
                 self.dirty = true;
                 // Pasted text goes into the focused field, first line only (all fields are
                 // single-line): a pasted newline must not submit a form.
@@ -252,12 +259,11 @@ impl App {
                 }
                 vec![]
             }
-            Action::Resize(w, h) => {
-                self.size = (w, h);
+            Action::Resize => {
                 self.dirty = true;
                 vec![]
             }
-            Action::Tick(now) => self.on_tick(now),
+            Action::Tick { wall, mono } => self.on_tick(wall, mono),
             Action::Terminate => {
                 self.should_quit = true;
                 vec![]
@@ -270,14 +276,16 @@ impl App {
             Action::DepartmentsLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
                 self.departments.loaded(r);
-                vec![]
+                tasks
             }
             Action::AuditLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
                 self.audit.loaded(r);
-                vec![]
+                tasks
             }
         }
     }
@@ -288,16 +296,26 @@ impl App {
         }
     }
 
-    fn on_tick(&mut self, now: DateTime<Local>) -> Vec<Task> {
+    /// A task that reached the database proves the connection is back, whatever the health
+    /// monitor last said; what waited for it is redone.
+    fn note_connection_ok<T>(&mut self, r: &Result<T, TaskError>) -> Vec<Task> {
+        match r {
+            Ok(_) => self.on_db(DbState::Connected),
+            Err(_) => vec![],
+        }
+    }
+
+    fn on_tick(&mut self, now: DateTime<Local>, mono: Duration) -> Vec<Task> {
         let shown = |t: &DateTime<Local>| t.format("%Y-%m-%d %H:%M").to_string();
         if shown(&now) != shown(&self.now) {
             self.dirty = true;
         }
         self.now = now;
-        let idle = now.signed_duration_since(self.last_input);
+        self.mono = mono;
+        let idle = mono.saturating_sub(self.last_input);
         if let Some(op) = &self.session
             && !self.locked
-            && idle.num_seconds() >= i64::from(self.idle_lock_minutes) * 60
+            && idle.as_secs() >= u64::from(self.idle_lock_minutes) * 60
         {
             let id = op.operator_id;
             return self.lock(id, true);
@@ -345,14 +363,13 @@ impl App {
                 tasks.push(t);
             }
         }
-        if self.session.is_some() {
-            let failed = |e: &Option<TaskError>| e.as_ref().is_some_and(|e| e.connection);
-            if self.screen == Screen::Departments && failed(&self.departments.error) {
-                tasks.extend(self.reload());
-            }
-            if self.screen == Screen::Audit && failed(&self.audit.error) {
-                tasks.extend(self.reload());
-            }
+        let error = match self.screen {
+            Screen::Home => None,
+            Screen::Departments => self.departments.error.as_ref(),
+            Screen::Audit => self.audit.error.as_ref(),
+        };
+        if self.session.is_some() && error.is_some_and(|e| e.connection) {
+            tasks.extend(self.reload());
         }
         tasks
     }
@@ -369,7 +386,13 @@ impl App {
                 self.login.clear();
                 self.flash = None;
                 match purpose {
-                    Purpose::Unlock => self.locked = false,
+                    Purpose::Unlock => {
+                        // Only the signed-in operator unlocks; their roles are refreshed.
+                        if self.session.as_ref().map(|s| s.operator_id) == Some(op.operator_id) {
+                            self.session = Some(op);
+                            self.locked = false;
+                        }
+                    }
                     Purpose::Login => {
                         self.session = Some(op);
                         self.locked = false;
@@ -418,8 +441,8 @@ impl App {
         if self.help.is_some() {
             return match self
                 .keymap
-                .lookup(&contexts, &key)
-                .or_else(|| self.keymap.lookup(&[Context::List], &key))
+                .lookup(&[Context::List], &key)
+                .or_else(|| self.keymap.lookup(&contexts, &key))
             {
                 Some(Command::Help | Command::Back) => {
                     self.help = None;
@@ -445,6 +468,14 @@ impl App {
         match command {
             Some(c) => self.run(c),
             None => {
+                // Every field is one line: keys that would break a line (Alt-Enter, Ctrl-M, Ctrl-J
+                // in the text area's own shortcuts) never reach a field.
+                let newline = matches!(ev.code, KeyCode::Enter)
+                    || (ev.modifiers.contains(KeyModifiers::CONTROL)
+                        && matches!(ev.code, KeyCode::Char('m' | 'j')));
+                if newline {
+                    return vec![];
+                }
                 if let Some(c) = &mut self.command_line {
                     c.input(ev);
                 } else if self.session.is_none() || self.locked {
@@ -476,6 +507,10 @@ impl App {
                     return vec![];
                 }
                 self.flash = None;
+                if self.locked {
+                    // The screen behind the lock stays exactly as it was.
+                    return vec![];
+                }
                 if let Some(prev) = self.history.pop() {
                     self.screen = prev;
                 }

@@ -38,7 +38,7 @@ fn event_to_action(ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) => Some(Action::Key(k)),
         Event::Paste(s) => Some(Action::Paste(s)),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Resize(..) => Some(Action::Resize),
         _ => None,
     }
 }
@@ -57,6 +57,7 @@ where
     B::Error: Send + Sync + 'static,
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
+    let started = std::time::Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(terminate);
@@ -76,7 +77,10 @@ where
                 Some(Err(_)) | None => Some(Action::Terminate),
             },
             Some(a) = results.recv() => Some(a),
-            _ = tick.tick() => Some(Action::Tick(chrono::Local::now())),
+            _ = tick.tick() => Some(Action::Tick {
+                wall: chrono::Local::now(),
+                mono: started.elapsed(),
+            }),
             _ = &mut terminate => Some(Action::Terminate),
         };
         let Some(action) = action else { continue };
@@ -85,8 +89,8 @@ where
         while let Ok(a) = results.try_recv() {
             handle(app, runner, a);
         }
-        // A zero timeout polls the stream with this task's waker; crossterm's EventStream keeps
-        // the first waker it is given, so polling it with a dummy waker would lose wake-ups.
+        // A zero timeout polls the stream with this task's own waker (a dummy waker could lose
+        // the wake-up of the next event).
         while let Ok(Some(Ok(ev))) = tokio::time::timeout(Duration::ZERO, events.next()).await {
             if let Some(a) = event_to_action(ev) {
                 handle(app, runner, a);

@@ -184,10 +184,19 @@ impl Key {
         }
         let lower = rest.to_ascii_lowercase();
         let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) if !c.is_control() => {
-                KeyCodeOrd::Char(if shift { c.to_ascii_uppercase() } else { c })
-            }
+        let single = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => Some(c),
+            _ => None,
+        };
+        // Shift only means something with a letter (G) or Tab (Shift-Tab); elsewhere it would
+        // silently bind the unshifted key.
+        if shift && !(lower == "tab" || single.is_some_and(|c| c.is_ascii_alphabetic())) {
+            return Err(format!("`{s}`: shift- goes only with a letter or tab"));
+        }
+        let code = match single {
+            // Terminals send Ctrl with a letter the same whatever the case: ctrl-L is ctrl-l.
+            Some(c) if ctrl => KeyCodeOrd::Char(c.to_ascii_lowercase()),
+            Some(c) => KeyCodeOrd::Char(if shift { c.to_ascii_uppercase() } else { c }),
             _ if lower == "space" => KeyCodeOrd::Char(' '),
             _ if lower == "tab" && shift => KeyCodeOrd::Named("backtab"),
             _ if lower.starts_with('f')
@@ -280,7 +289,9 @@ pub struct Binding {
 
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    map: BTreeMap<Context, BTreeMap<Key, Binding>>,
+    /// Bindings per context in the order the files declare them: the first key of a command is
+    /// the one hints show (Tab before ↓ for "next field").
+    map: BTreeMap<Context, Vec<Binding>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -314,10 +325,6 @@ struct File {
     command: Vec<FileBinding>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 impl Keymap {
     /// The embedded defaults alone.
     pub fn defaults() -> Keymap {
@@ -347,7 +354,7 @@ impl Keymap {
     pub fn merge(&mut self, source_name: &str, text: &str) -> Result<(), KeymapError> {
         let err = |offset: usize, message: String| KeymapError {
             source_name: source_name.to_string(),
-            line: line_of(text, offset),
+            line: crate::config::line_of(text, offset),
             message,
         };
         let file: File = toml::from_str(text).map_err(|e| {
@@ -370,7 +377,7 @@ impl Keymap {
                 let run = b.run.get_ref().as_str();
                 let entry = self.map.entry(ctx).or_default();
                 if run == "noop" {
-                    entry.remove(&key);
+                    entry.retain(|b| b.key != key);
                     continue;
                 }
                 let command = Command::from_name(run).ok_or_else(|| {
@@ -384,14 +391,16 @@ impl Keymap {
                         ),
                     )
                 })?;
-                entry.insert(
+                let binding = Binding {
                     key,
-                    Binding {
-                        key,
-                        command,
-                        desc: b.desc,
-                    },
-                );
+                    command,
+                    desc: b.desc,
+                };
+                // A rebinding replaces the key where it stands; a new key goes at the end.
+                match entry.iter_mut().find(|b| b.key == key) {
+                    Some(existing) => *existing = binding,
+                    None => entry.push(binding),
+                }
             }
         }
         Ok(())
@@ -401,12 +410,16 @@ impl Keymap {
     pub fn lookup(&self, contexts: &[Context], key: &Key) -> Option<Command> {
         contexts
             .iter()
-            .find_map(|c| self.map.get(c).and_then(|m| m.get(key)))
+            .find_map(|c| {
+                self.map
+                    .get(c)
+                    .and_then(|m| m.iter().find(|b| b.key == *key))
+            })
             .map(|b| b.command)
     }
 
     pub fn bindings(&self, ctx: Context) -> impl Iterator<Item = &Binding> {
-        self.map.get(&ctx).into_iter().flat_map(|m| m.values())
+        self.map.get(&ctx).into_iter().flat_map(|m| m.iter())
     }
 
     /// The first key bound to a command in a context (for hints such as "? help").
@@ -505,6 +518,18 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("is not a key"), "{}", e.message);
+    }
+
+    #[test]
+    fn ctrl_letters_ignore_case_and_shift_needs_a_letter() {
+        assert_eq!(Key::parse("ctrl-L").unwrap(), Key::parse("ctrl-l").unwrap());
+        assert_eq!(Key::parse("Ctrl-C").unwrap(), Key::parse("ctrl-c").unwrap());
+        assert!(Key::parse("shift-enter").is_err());
+        assert!(Key::parse("shift-1").is_err());
+        assert_eq!(
+            Key::parse("shift-tab").unwrap(),
+            Key::parse("backtab").unwrap()
+        );
     }
 
     #[test]

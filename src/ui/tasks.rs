@@ -81,7 +81,8 @@ impl TaskRunner {
 }
 
 /// Watches the connection: a cheap query every few seconds (every second while it is down),
-/// reporting each change of state. The pool reconnects by itself; this only observes.
+/// reporting the result of every probe (the app ignores repeats), so the UI never keeps a stale
+/// state set by a failed task. The pool reconnects by itself; this only observes.
 pub fn spawn_health_monitor(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last: Option<DbState> = None;
@@ -101,10 +102,10 @@ pub fn spawn_health_monitor(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHa
             };
             if last != Some(state) {
                 tracing::info!("database state: {state:?}");
-                if tx.send(Action::Db(state)).is_err() {
-                    return;
-                }
                 last = Some(state);
+            }
+            if tx.send(Action::Db(state)).is_err() {
+                return;
             }
             let pause = if ok { 3 } else { 1 };
             tokio::time::sleep(Duration::from_secs(pause)).await;

@@ -15,6 +15,7 @@ pub fn restore() {
     let mut out = io::stdout();
     let _ = execute!(
         out,
+        terminal::EndSynchronizedUpdate,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
@@ -29,6 +30,8 @@ pub struct TerminalGuard;
 impl TerminalGuard {
     pub fn take() -> io::Result<TerminalGuard> {
         install_panic_hook();
+        // The guard exists before the first change, so a failure half-way still restores.
+        let guard = TerminalGuard;
         terminal::enable_raw_mode()?;
         execute!(
             io::stdout(),
@@ -36,7 +39,7 @@ impl TerminalGuard {
             EnableBracketedPaste,
             cursor::Hide
         )?;
-        Ok(TerminalGuard)
+        Ok(guard)
     }
 }
 
@@ -49,7 +52,12 @@ impl Drop for TerminalGuard {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        // The UI runs on the main thread (the runtime's block_on). A panic in a database task
+        // on a worker thread is caught by tokio and reported as a failed task; restoring the
+        // terminal then would leave the still-running UI drawing into a cooked terminal.
+        if std::thread::current().name() == Some("main") {
+            restore();
+        }
         previous(info);
     }));
 }

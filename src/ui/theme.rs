@@ -163,11 +163,6 @@ impl Theme {
             banner: get("banner")?,
         })
     }
-
-    /// True when the theme uses no colour at all; screens then add text marks (▶, !).
-    pub fn is_mono(&self) -> bool {
-        self.name == "mono"
-    }
 }
 
 #[cfg(test)]

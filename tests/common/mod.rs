@@ -18,6 +18,13 @@ pub fn at(h: u32, m: u32, s: u32) -> DateTime<Local> {
     Local.with_ymd_and_hms(2026, 11, 26, h, m, s).unwrap()
 }
 
+/// A tick at 2026-11-26 h:m:s, the app having started at 09:30:00 (monotonic time agrees).
+pub fn tick(h: u32, m: u32, s: u32) -> Action {
+    let wall = at(h, m, s);
+    let mono = (wall - at(9, 30, 0)).to_std().unwrap_or_default();
+    Action::Tick { wall, mono }
+}
+
 pub fn config(lang: Lang) -> AppConfig {
     AppConfig {
         lang,
@@ -30,7 +37,7 @@ pub fn config(lang: Lang) -> AppConfig {
 }
 
 pub fn app(lang: Lang) -> App {
-    let mut a = App::new(config(lang), at(9, 30, 0), (80, 24));
+    let mut a = App::new(config(lang), at(9, 30, 0));
     a.update(Action::Db(DbState::Connected));
     a
 }
@@ -42,7 +49,7 @@ pub fn demo_app(lang: Lang) -> App {
         .map(|(c, _, _, r)| (c.to_string(), *r))
         .collect();
     cfg.demo_password = Some("demo1234".into());
-    let mut a = App::new(cfg, at(9, 30, 0), (80, 24));
+    let mut a = App::new(cfg, at(9, 30, 0));
     a.update(Action::Db(DbState::Connected));
     a
 }

@@ -9,13 +9,24 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::tr;
 use crate::ui::app::App;
-use crate::ui::keymap::Context;
-use crate::ui::widgets::centered;
+use crate::ui::keymap::{Command, Context};
+use crate::ui::widgets::{centered, key_hints};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
     let t = &app.theme;
     let scroll = app.help.unwrap_or(0);
+    let footer = key_hints(
+        &app.keymap,
+        &[Context::List, Context::Global],
+        &[
+            (Command::Help, "hint.close"),
+            (Command::Back, "hint.close"),
+            (Command::Down, "hint.scroll"),
+        ],
+        false,
+        lang,
+    );
     let mut lines: Vec<Line> = vec![];
     for ctx in app.contexts() {
         let bindings: Vec<_> = app.keymap.bindings(ctx).collect();
@@ -55,8 +66,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             break;
         }
     }
-    let height = (lines.len() as u16 + 3).min(area.height);
+    let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, 64, height);
+    // Scrolling stops at the last line.
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(height.saturating_sub(2)));
     f.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -65,10 +78,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             format!(" {} ", tr(lang, "help.title")),
             t.title,
         ))
-        .title_bottom(Span::styled(
-            format!(" {} ", tr(lang, "help.footer")),
-            t.muted,
-        ));
+        .title_bottom(Span::styled(format!(" {footer} "), t.muted));
     f.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),
         popup,

@@ -12,7 +12,8 @@ use crate::i18n::{tr, trf};
 use crate::store::operators::Purpose;
 use crate::ui::action::Task;
 use crate::ui::app::{App, Level, Msg};
-use crate::ui::widgets::{centered, msg_line};
+use crate::ui::keymap::{Command, Context};
+use crate::ui::widgets::{centered, key_hints, msg_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -59,8 +60,9 @@ impl LoginForm {
         self.password.lines().concat()
     }
 
-    pub fn has_input(&self) -> bool {
-        !self.code.is_empty() || !self.password.is_empty()
+    /// Typed text that quitting would lose; unlocking, the code is filled in, not typed.
+    pub fn has_input(&self, unlocking: bool) -> bool {
+        (!unlocking && !self.code.is_empty()) || !self.password.is_empty()
     }
 
     /// For the idle lock: the code is the signed-in operator's and cannot change.
@@ -225,9 +227,26 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     if let Some(m) = &form.message {
         f.render_widget(Paragraph::new(msg_line(m, lang, &t)), rows[6]);
     }
+    let hints: &[(Command, &str)] = if unlocking {
+        &[
+            (Command::Submit, "hint.unlock"),
+            (Command::Quit, "hint.quit"),
+        ]
+    } else {
+        &[
+            (Command::NextField, "hint.next_field"),
+            (Command::Submit, "hint.sign_in"),
+        ]
+    };
     f.render_widget(
         Paragraph::new(Span::styled(
-            tr(lang, if unlocking { "lock.hint" } else { "login.hint" }),
+            key_hints(
+                &app.keymap,
+                &[Context::Login, Context::Global],
+                hints,
+                true,
+                lang,
+            ),
             t.muted,
         )),
         rows[7],

@@ -55,6 +55,8 @@ pub(crate) fn error_footer(f: &mut Frame, app: &App, e: &TaskError, area: Rect) 
 fn error_text(app: &App, e: &TaskError) -> String {
     if e.connection {
         format!("! {}", tr(app.lang, "list.db_unavailable"))
+    } else if e.forbidden {
+        format!("! {}", tr(app.lang, "list.forbidden"))
     } else {
         format!(
             "! {}",

@@ -37,8 +37,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     wanted.push((Command::Quit, tr(app.lang, "hint.quit")));
     let mut spans = vec![Span::raw(" ")];
     for (cmd, label) in wanted {
-        // On the login form letters type into the fields, so only non-letter keys are hints there.
-        let key = if app.session.is_none() {
+        // While a field has the keyboard, letters type into it, so only other keys are hints.
+        let key = if app.text_focused() {
             contexts.iter().find_map(|c| {
                 app.keymap
                     .bindings(*c)

@@ -8,8 +8,41 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::app::{Level, Msg};
+use super::keymap::{Command, Context, Keymap};
 use super::theme::Theme;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
+
+/// "Tab next field · Enter sign in", from the live keymap: a remapped key shows as remapped, an
+/// unbound command is left out, and commands with the same label share it ("? Esc close").
+/// While `typing`, keys that would type into the field are not offered.
+pub fn key_hints(
+    keymap: &Keymap,
+    contexts: &[Context],
+    hints: &[(Command, &str)],
+    typing: bool,
+    lang: Lang,
+) -> String {
+    let mut parts: Vec<(String, &str)> = vec![];
+    for (cmd, label) in hints {
+        let Some(key) = contexts.iter().find_map(|c| {
+            keymap
+                .bindings(*c)
+                .find(|b| b.command == *cmd && !(typing && b.key.is_text()))
+                .map(|b| b.key)
+        }) else {
+            continue;
+        };
+        match parts.iter_mut().find(|(_, l)| l == label) {
+            Some((keys, _)) => keys.push_str(&format!(" {key}")),
+            None => parts.push((key.to_string(), label)),
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(keys, label)| format!("{keys} {}", tr(lang, label)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
 
 /// A `width`×`height` rectangle centred in `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
