@@ -20,7 +20,7 @@ pub enum DbCmd {
 
 #[derive(Debug, Args)]
 pub struct SeedArgs {
-    /// Number of cases to generate (cases arrive with the case tables; see docs/demo-data.md).
+    /// Number of cases to generate, in every state.
     #[arg(long, default_value_t = 2000)]
     pub cases: u64,
     /// Random seed: the same seed gives the same data.
@@ -53,16 +53,14 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
             let started = std::time::Instant::now();
             let s = store::seed::seed(&pool, a.seed, a.cases).await?;
             println!(
-                "seeded (seed {}): {} departments, {} windows, {} operators in {:.2}s",
+                "seeded (seed {}): {} departments, {} windows, {} operators, {} items, {} cases in {:.2}s",
                 a.seed,
                 s.departments,
                 s.windows,
                 s.operators,
+                s.items,
+                s.cases,
                 started.elapsed().as_secs_f64()
-            );
-            println!(
-                "cases: none yet — the case tables arrive with the intake issue; --cases {} is recorded in the audit log",
-                a.cases
             );
             Ok(())
         }

@@ -37,8 +37,8 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     if !seed::is_seeded(&pool).await? {
         let s = seed::seed(&pool, a.seed, a.cases).await?;
         eprintln!(
-            "onewindow: demo data seeded: {} departments, {} windows, {} operators",
-            s.departments, s.windows, s.operators
+            "onewindow: demo data seeded: {} departments, {} windows, {} operators, {} items, {} cases",
+            s.departments, s.windows, s.operators, s.items, s.cases
         );
     }
     pool.close().await;

@@ -2,6 +2,8 @@
 
 pub mod audit_chain;
 pub mod lockout;
+pub mod mask;
 pub mod password;
 pub mod permission;
 pub mod role;
+pub mod validate;

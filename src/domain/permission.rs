@@ -7,14 +7,31 @@ use super::role::Role;
 pub enum Permission {
     /// Read the audit trail: supervisors (electronic supervision) and administrators.
     ReadAudit,
+    /// Add, change and retire catalogue items: administrators.
+    ManageCatalog,
+    /// Receive an application at a window (accept, or give a correction notice).
+    ReceiveCase,
+    /// Claim, release and work a case of one's own department.
+    WorkCase,
+    /// Decide an instant item at the window: the chief representative.
+    DecideInstant,
+    /// Give a claimed case to another operator of the department.
+    ReassignCase,
+    /// See every department's open cases: supervisors.
+    SeeAllCases,
 }
 
+/// Administrators manage the system but do not decide or work cases; supervisors watch but do
+/// not act on cases.
 pub fn allows(roles: &[Role], p: Permission) -> bool {
-    match p {
-        Permission::ReadAudit => roles
-            .iter()
-            .any(|r| matches!(r, Role::Supervisor | Role::Admin)),
-    }
+    roles.iter().any(|r| match p {
+        Permission::ReadAudit => matches!(r, Role::Supervisor | Role::Admin),
+        Permission::ManageCatalog => matches!(r, Role::Admin),
+        Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
+        Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
+        Permission::DecideInstant | Permission::ReassignCase => matches!(r, Role::ChiefRep),
+        Permission::SeeAllCases => matches!(r, Role::Supervisor),
+    })
 }
 
 #[cfg(test)]
@@ -32,5 +49,33 @@ mod tests {
             Permission::ReadAudit
         ));
         assert!(!allows(&[], Permission::ReadAudit));
+    }
+
+    #[test]
+    fn the_case_permission_matrix() {
+        use Permission::*;
+        use Role::*;
+        let table: [(Role, [bool; 6]); 6] = [
+            //             catalog receive work  decide reassign all
+            (WindowClerk, [false, true, true, false, false, false]),
+            (ChiefRep, [false, true, true, true, true, false]),
+            (Reviewer, [false, false, true, false, false, false]),
+            (Cashier, [false, false, false, false, false, false]),
+            (Supervisor, [false, false, false, false, false, true]),
+            (Admin, [true, false, false, false, false, false]),
+        ];
+        let perms = [
+            ManageCatalog,
+            ReceiveCase,
+            WorkCase,
+            DecideInstant,
+            ReassignCase,
+            SeeAllCases,
+        ];
+        for (role, expected) in table {
+            for (p, e) in perms.iter().zip(expected) {
+                assert_eq!(allows(&[role], *p), e, "{role} {p:?}");
+            }
+        }
     }
 }

@@ -2,10 +2,13 @@
 //! how something looks; they return data or a typed error.
 
 pub mod audit;
+pub mod cases;
+pub mod catalog;
 pub mod departments;
 pub mod local_pg;
 pub mod operators;
 pub mod seed;
+pub mod seed_items;
 
 use std::time::Duration;
 
@@ -14,6 +17,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 
 use crate::config::Settings;
+
+/// Dates that matter to the center (case numbers, day close) are dates in China; every session
+/// uses this zone whatever the server's default.
+pub const CENTER_TIME_ZONE: &str = "Asia/Shanghai";
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -37,6 +44,14 @@ pub enum StoreError {
     Conflict(String),
     #[error("not permitted: {0:?}")]
     Forbidden(crate::domain::permission::Permission),
+    /// Someone changed the row since it was read (optimistic locking).
+    #[error("the {0} was changed by someone else; reload it")]
+    Stale(String),
+    /// Input the store refuses, naming the field.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("{0} not found")]
+    NotFound(&'static str),
 }
 
 impl StoreError {
@@ -105,13 +120,16 @@ impl Target {
                 let opts = url
                     .parse::<PgConnectOptions>()
                     .map_err(|e| StoreError::BadUrl(e.to_string()))?
-                    .application_name("onewindow");
+                    .application_name("onewindow")
+                    .options([("timezone", CENTER_TIME_ZONE)]);
                 Ok(match database {
                     Some(d) => opts.database(d),
                     None => opts,
                 })
             }
-            Target::Embedded { server, database } => Ok(server.connect_options(database)),
+            Target::Embedded { server, database } => Ok(server
+                .connect_options(database)
+                .options([("timezone", CENTER_TIME_ZONE)])),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Rows go in with multi-row `unnest` inserts (one statement per table) so that seeding stays fast
 //! as later issues add cases by the hundred thousand.
 
+use chrono::NaiveDate;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -147,6 +148,8 @@ pub struct SeedSummary {
     pub departments: usize,
     pub windows: usize,
     pub operators: usize,
+    pub items: usize,
+    pub cases: u64,
 }
 
 /// Window plan: (department index, window code, 中文名, English name).
@@ -321,6 +324,9 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
     .execute(&mut *tx)
     .await?;
 
+    let item_ids = seed_items(&mut tx, &dept_ids).await?;
+    let case_count = seed_cases(&mut tx, &mut rng, cases, &item_ids, &dept_ids).await?;
+
     audit::append(
         &mut tx,
         NewAudit {
@@ -337,6 +343,8 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
         departments: dept_ids.len(),
         windows: window_ids.len(),
         operators: ops.len(),
+        items: item_ids.len(),
+        cases: case_count,
     })
 }
 
@@ -346,4 +354,297 @@ pub async fn is_seeded(pool: &PgPool) -> Result<bool, StoreError> {
         .fetch_one(pool)
         .await?;
     Ok(n > 0)
+}
+
+/// Inserts the demo catalogue (items and their materials); returns item ids in ITEMS order.
+async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    use super::seed_items::{COMMON_MATERIALS, ITEMS, material_en};
+    let dept = |code: &str| {
+        DEPARTMENTS
+            .iter()
+            .position(|d| d.0 == code)
+            .map(|i| dept_ids[i])
+            .unwrap_or(dept_ids[0])
+    };
+    let dept_zh = |code: &str| {
+        DEPARTMENTS
+            .iter()
+            .find(|d| d.0 == code)
+            .map(|d| d.1)
+            .unwrap_or("")
+    };
+    let col = |f: &dyn Fn(&super::seed_items::ItemSpec) -> String| -> Vec<String> {
+        ITEMS.iter().map(f).collect()
+    };
+    let flag = |c: char| -> Vec<bool> { ITEMS.iter().map(|i| i.7.contains(c)).collect() };
+    let item_ids: Vec<i64> = sqlx::query_scalar(
+        "insert into items (code, name_zh, name_en, department_id, category, handling_body,
+             legal_basis, conditions, procedure, statutory_days, promised_days, result_document,
+             fee_basis, fee_standard, supervision_channel, needs_site_survey,
+             needs_collective_discussion, needs_expert_review, needs_hearing)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+             $5::text[]::item_category[], $6::text[], $7::text[], $8::text[], $9::text[],
+             $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[],
+             $16::bool[], $17::bool[], $18::bool[], $19::bool[])
+         returning item_id",
+    )
+    .bind(col(&|i| i.1.to_string()))
+    .bind(col(&|i| i.2.to_string()))
+    .bind(col(&|i| i.3.to_string()))
+    .bind(ITEMS.iter().map(|i| dept(i.0)).collect::<Vec<_>>())
+    .bind(col(&|i| i.4.to_string()))
+    .bind(col(&|i| dept_zh(i.0).to_string()))
+    .bind(col(&|i| {
+        if i.4 == "public_service" {
+            "《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》及相关规定".into()
+        } else {
+            "《中华人民共和国行政许可法》及相关法律、法规、规章".into()
+        }
+    }))
+    .bind(col(&|_| {
+        "申请人具备法定条件，申请材料齐全、符合法定形式".into()
+    }))
+    .bind(col(&|i| {
+        if i.7.is_empty() {
+            "申请 → 受理 → 当场审核决定 → 送达".into()
+        } else {
+            "申请 → 受理 → 审查（含现场核查、论证等特别程序）→ 决定 → 送达".into()
+        }
+    }))
+    .bind(ITEMS.iter().map(|i| i.5).collect::<Vec<_>>())
+    .bind(ITEMS.iter().map(|i| i.6).collect::<Vec<_>>())
+    .bind(col(&|i| format!("{}决定书", i.2)))
+    .bind(col(&|i| {
+        if i.1 == "CZJ-001" {
+            "《政府非税收入管理办法》".into()
+        } else {
+            "".into()
+        }
+    }))
+    .bind(col(&|i| {
+        if i.1 == "CZJ-001" {
+            "按缴款通知书所列金额".into()
+        } else {
+            "不收费".into()
+        }
+    }))
+    .bind(col(&|_| {
+        "12345 政务服务便民热线；县行政服务中心电子监察室（一楼东侧）".into()
+    }))
+    .bind(flag('S'))
+    .bind(flag('C'))
+    .bind(flag('E'))
+    .bind(flag('H'))
+    .fetch_all(&mut *tx)
+    .await?;
+
+    let mut m_item: Vec<i64> = vec![];
+    let mut m_pos: Vec<i32> = vec![];
+    let mut m_zh: Vec<String> = vec![];
+    let mut m_en: Vec<String> = vec![];
+    let mut m_form: Vec<String> = vec![];
+    for (spec, id) in ITEMS.iter().zip(&item_ids) {
+        let names = COMMON_MATERIALS
+            .iter()
+            .map(|m| m.0)
+            .chain(spec.8.iter().copied());
+        for (pos, name) in names.enumerate() {
+            m_item.push(*id);
+            m_pos.push(pos as i32 + 1);
+            m_zh.push(name.to_string());
+            m_en.push(material_en(name));
+            m_form.push(if pos == 1 { "both" } else { "original" }.to_string());
+        }
+    }
+    sqlx::query(
+        "insert into item_materials (item_id, position, name_zh, name_en, form)
+         select * from unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])",
+    )
+    .bind(m_item)
+    .bind(m_pos)
+    .bind(m_zh)
+    .bind(m_en)
+    .bind(m_form)
+    .execute(&mut *tx)
+    .await?;
+    Ok(item_ids)
+}
+
+/// A valid resident ID for demo applicants: a Jiangsu prefix, a birth date, the check character.
+fn demo_resident_id(rng: &mut SmallRng) -> String {
+    let region = ["320102", "320104", "320111", "320115", "320124"][rng.gen_range(0..5)];
+    let year = rng.gen_range(1950..2005);
+    let month = rng.gen_range(1..=12);
+    let day = rng.gen_range(1..=28);
+    let seq = rng.gen_range(0..1000);
+    let body = format!("{region}{year:04}{month:02}{day:02}{seq:03}");
+    let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
+    let arr: [u8; 17] = digits.try_into().unwrap_or([0; 17]);
+    format!("{body}{}", crate::domain::validate::resident_id_check(&arr))
+}
+
+/// Demo cases in every state, spread over the last 60 days, inserted in batches.
+async fn seed_cases(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut SmallRng,
+    n: u64,
+    item_ids: &[i64],
+    dept_ids: &[i64],
+) -> Result<u64, StoreError> {
+    use super::seed_items::ITEMS;
+    if n == 0 {
+        return Ok(0);
+    }
+    // Operators by department: (operator id, works cases, decides instant items).
+    let ops: Vec<(i64, i64, Vec<String>)> =
+        sqlx::query_as("select operator_id, department_id, roles from operators order by 1")
+            .fetch_all(&mut *tx)
+            .await?;
+    let workers = |dept: i64| -> Vec<i64> {
+        ops.iter()
+            .filter(|o| o.1 == dept && o.2.iter().any(|r| r == "window_clerk" || r == "reviewer"))
+            .map(|o| o.0)
+            .collect()
+    };
+    let any_clerk: Vec<i64> = ops
+        .iter()
+        .filter(|o| o.2.iter().any(|r| r == "window_clerk"))
+        .map(|o| o.0)
+        .collect();
+    let today: NaiveDate = sqlx::query_scalar("select current_date")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut counters: std::collections::BTreeMap<(NaiveDate, i64), i32> = Default::default();
+    const BATCH: u64 = 10_000;
+    let mut done = 0;
+    while done < n {
+        let size = BATCH.min(n - done);
+        let mut rows = CaseBatch::default();
+        for _ in 0..size {
+            let ix = rng.gen_range(0..ITEMS.len());
+            let spec = &ITEMS[ix];
+            let dept_ix = DEPARTMENTS.iter().position(|d| d.0 == spec.0).unwrap_or(0);
+            let dept = dept_ids[dept_ix];
+            let days_ago = rng.gen_range(0..60);
+            let day = today - chrono::Days::new(days_ago);
+            let counter = counters.entry((day, dept)).or_insert(0);
+            *counter += 1;
+            let case_no = super::cases::format_case_no(day, spec.0, *counter);
+            let received_by = any_clerk[rng.gen_range(0..any_clerk.len())];
+            let w = workers(dept);
+            let roll = rng.gen_range(0..100);
+            // 8% correction, 47% open (a third of them claimed), 40% approved, 5% disapproved.
+            let status = match roll {
+                0..8 => "correction",
+                8..55 => "accepted",
+                55..95 => "approved",
+                _ => "disapproved",
+            };
+            let claimed = status == "accepted" && roll % 3 == 0 && !w.is_empty();
+            let person = rng.gen_range(0..10) < 8;
+            rows.case_no.push(case_no);
+            rows.item.push(item_ids[ix]);
+            rows.dept.push(dept);
+            rows.kind
+                .push(if person { "person" } else { "organisation" }.into());
+            rows.name.push(if person {
+                chinese_name(rng)
+            } else {
+                format!("{}某某有限公司", chinese_name(rng))
+            });
+            rows.id_no.push(if person {
+                demo_resident_id(rng)
+            } else {
+                "914403001922038216".into()
+            });
+            rows.phone
+                .push(format!("13{:09}", rng.gen_range(0..1_000_000_000u64)));
+            rows.status.push(status.into());
+            rows.days_ago.push(days_ago as i32);
+            rows.minutes.push(rng.gen_range(8 * 60..17 * 60));
+            rows.received_by.push(received_by);
+            rows.claimed_by
+                .push(claimed.then(|| w[rng.gen_range(0..w.len())]));
+            rows.decided_by.push(
+                matches!(status, "approved" | "disapproved")
+                    .then(|| w.first().copied().unwrap_or(received_by)),
+            );
+        }
+        rows.insert(&mut *tx).await?;
+        done += size;
+    }
+    let (days, depts, lasts): (Vec<NaiveDate>, Vec<i64>, Vec<i32>) = counters
+        .into_iter()
+        .map(|((d, dept), n)| (d, dept, n))
+        .fold((vec![], vec![], vec![]), |mut acc, (d, dept, n)| {
+            acc.0.push(d);
+            acc.1.push(dept);
+            acc.2.push(n);
+            acc
+        });
+    sqlx::query(
+        "insert into case_counters (day, department_id, last)
+         select * from unnest($1::date[], $2::bigint[], $3::int[])",
+    )
+    .bind(days)
+    .bind(depts)
+    .bind(lasts)
+    .execute(&mut *tx)
+    .await?;
+    Ok(n)
+}
+
+#[derive(Default)]
+struct CaseBatch {
+    case_no: Vec<String>,
+    item: Vec<i64>,
+    dept: Vec<i64>,
+    kind: Vec<String>,
+    name: Vec<String>,
+    id_no: Vec<String>,
+    phone: Vec<String>,
+    status: Vec<String>,
+    days_ago: Vec<i32>,
+    minutes: Vec<i32>,
+    received_by: Vec<i64>,
+    claimed_by: Vec<Option<i64>>,
+    decided_by: Vec<Option<i64>>,
+}
+
+impl CaseBatch {
+    async fn insert(self, tx: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
+                 applicant_id_no, applicant_phone, status, received_at, received_by,
+                 first_inquiry_by, accepted_at, correction_note, claimed_by, claimed_at,
+                 decided_at, decided_by, decision_reason)
+             select c, i, d, k::applicant_kind, n, idn, ph, s::case_status, at, rb, rb,
+                    case when s <> 'correction' then at + interval '5 minutes' end,
+                    case when s = 'correction' then '申请人身份证明' end,
+                    cb, case when cb is not null then at + interval '1 hour' end,
+                    case when db is not null then at + interval '1 day' end, db,
+                    case when s = 'disapproved' then '不符合法定条件' end
+             from (select *, (current_date - da) + make_interval(mins => mi) as at
+                   from unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
+                               $6::text[], $7::text[], $8::text[], $9::int[], $10::int[],
+                               $11::bigint[], $12::bigint[], $13::bigint[])
+                        as t (c, i, d, k, n, idn, ph, s, da, mi, rb, cb, db)) x",
+        )
+        .bind(self.case_no)
+        .bind(self.item)
+        .bind(self.dept)
+        .bind(self.kind)
+        .bind(self.name)
+        .bind(self.id_no)
+        .bind(self.phone)
+        .bind(self.status)
+        .bind(self.days_ago)
+        .bind(self.minutes)
+        .bind(self.received_by)
+        .bind(self.claimed_by)
+        .bind(self.decided_by)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
 }

@@ -1,0 +1,604 @@
+//! Cases: intake at the window, instant decisions, the queues, claiming.
+//!
+//! Every change is one transaction: permission check (roles and department read from the
+//! database), version or state check, the change, the audit row and its NOTIFY.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+
+use super::StoreError;
+use super::audit::{self, NewAudit};
+use crate::domain::permission::{Permission, allows};
+use crate::domain::role::parse_roles;
+use crate::domain::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicantKind {
+    Person,
+    Organisation,
+}
+
+impl ApplicantKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantKind::Person => "person",
+            ApplicantKind::Organisation => "organisation",
+        }
+    }
+}
+
+/// What the intake form hands over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub item_id: i64,
+    pub kind: ApplicantKind,
+    pub name: String,
+    pub id_no: String,
+    pub phone: String,
+    pub address: String,
+    /// 首问负责; the receiving operator when nobody else was asked first.
+    pub first_inquiry_by: Option<i64>,
+    /// Materials the applicant brought (material ids of the item).
+    pub provided: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeOutcome {
+    Accepted {
+        case_id: i64,
+        case_no: String,
+        accepted_at: DateTime<Utc>,
+    },
+    /// Required materials missing: a correction notice listing them, not an acceptance.
+    Correction {
+        case_id: i64,
+        case_no: String,
+        missing: Vec<String>,
+    },
+}
+
+/// The acting operator as the database knows them right now.
+struct Actor {
+    department_id: i64,
+    roles: Vec<crate::domain::role::Role>,
+}
+
+async fn actor(conn: &mut PgConnection, operator_id: i64) -> Result<Actor, StoreError> {
+    let row: Option<(i64, Vec<String>)> = sqlx::query_as(
+        "select department_id, roles from operators where operator_id = $1 and active",
+    )
+    .bind(operator_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (department_id, roles) = row.ok_or(StoreError::NotFound("operator"))?;
+    let roles = parse_roles(&roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    Ok(Actor {
+        department_id,
+        roles,
+    })
+}
+
+fn require(a: &Actor, p: Permission) -> Result<(), StoreError> {
+    if allows(&a.roles, p) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(p))
+    }
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+    StoreError::Invalid {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// Checks the applicant fields again (the form checks them first, for its messages); the store
+/// never trusts a client.
+fn check_applicant(i: &Intake, today: NaiveDate) -> Result<(String, String), StoreError> {
+    if i.name.trim().is_empty() {
+        return Err(invalid("name", "empty"));
+    }
+    let id = match i.kind {
+        ApplicantKind::Person => validate::resident_id(&i.id_no, today),
+        ApplicantKind::Organisation => validate::credit_code(&i.id_no),
+    }
+    .map_err(|e| invalid("id_no", format!("{e:?}")))?;
+    let phone = validate::phone(&i.phone).map_err(|e| invalid("phone", format!("{e:?}")))?;
+    Ok((id, phone))
+}
+
+/// Receives an application at the window: accepted when every required material is there,
+/// otherwise a correction notice naming what is missing. Either way the case gets its number.
+pub async fn intake(
+    pool: &PgPool,
+    operator_id: i64,
+    i: &Intake,
+) -> Result<IntakeOutcome, StoreError> {
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut tx, operator_id).await?;
+    require(&me, Permission::ReceiveCase)?;
+    let today: NaiveDate = sqlx::query_scalar("select current_date")
+        .fetch_one(&mut *tx)
+        .await?;
+    let (id_no, phone) = check_applicant(i, today)?;
+
+    // The item must take new cases; FOR SHARE keeps it from being retired meanwhile.
+    let item: Option<(i64, bool)> = sqlx::query_as(
+        "select department_id, retired_at is not null from items where item_id = $1 for share",
+    )
+    .bind(i.item_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (department_id, retired) = item.ok_or(StoreError::NotFound("item"))?;
+    if retired {
+        return Err(invalid("item", "retired: it takes no new cases"));
+    }
+    if let Some(first) = i.first_inquiry_by {
+        let exists: bool =
+            sqlx::query_scalar("select exists (select 1 from operators where operator_id = $1)")
+                .bind(first)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !exists {
+            return Err(invalid("first_inquiry_by", "no such operator"));
+        }
+    }
+    let materials: Vec<(i64, String, bool)> = sqlx::query_as(
+        "select material_id, name_zh, required from item_materials where item_id = $1
+         order by position",
+    )
+    .bind(i.item_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some(bad) = i
+        .provided
+        .iter()
+        .find(|p| !materials.iter().any(|m| m.0 == **p))
+    {
+        return Err(invalid(
+            "materials",
+            format!("material {bad} is not of this item"),
+        ));
+    }
+    let missing: Vec<String> = materials
+        .iter()
+        .filter(|m| m.2 && !i.provided.contains(&m.0))
+        .map(|m| m.1.clone())
+        .collect();
+
+    let case_no = next_case_no(&mut tx, department_id).await?;
+    let accepted = missing.is_empty();
+    let (case_id, accepted_at): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+        "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
+             applicant_id_no, applicant_phone, applicant_address, status, received_by,
+             first_inquiry_by, accepted_at, correction_note)
+         values ($1, $2, $3, $4::applicant_kind, $5, $6, $7, $8, $9::case_status, $10, $11,
+                 case when $12 then now() end, $13)
+         returning case_id, accepted_at",
+    )
+    .bind(&case_no)
+    .bind(i.item_id)
+    .bind(department_id)
+    .bind(i.kind.as_str())
+    .bind(i.name.trim())
+    .bind(&id_no)
+    .bind(&phone)
+    .bind(i.address.trim())
+    .bind(if accepted { "accepted" } else { "correction" })
+    .bind(operator_id)
+    .bind(i.first_inquiry_by.unwrap_or(operator_id))
+    .bind(accepted)
+    .bind((!accepted).then(|| missing.join("；")))
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into case_materials (case_id, material_id, provided)
+         select $1, material_id, material_id = any($2) from item_materials where item_id = $3",
+    )
+    .bind(case_id)
+    .bind(&i.provided)
+    .bind(i.item_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: if accepted {
+                "case.accept"
+            } else {
+                "case.correction"
+            },
+            entity: "case",
+            entity_id: Some(case_id.to_string()),
+            detail: json!({ "case_no": case_no, "item_id": i.item_id, "missing": missing }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(match accepted_at {
+        Some(accepted_at) => IntakeOutcome::Accepted {
+            case_id,
+            case_no,
+            accepted_at,
+        },
+        None => IntakeOutcome::Correction {
+            case_id,
+            case_no,
+            missing,
+        },
+    })
+}
+
+/// YYYYMMDD-DEPT-NNNNN: sortable by date, readable at the counter, unique under concurrent
+/// intake (the counter row is locked by the upsert until commit).
+async fn next_case_no(conn: &mut PgConnection, department_id: i64) -> Result<String, StoreError> {
+    let (day, code, n): (NaiveDate, String, i32) = sqlx::query_as(
+        "with c as (
+             insert into case_counters (day, department_id, last) values (current_date, $1, 1)
+             on conflict (day, department_id) do update set last = case_counters.last + 1
+             returning day, last)
+         select c.day, d.code, c.last from c, departments d where d.department_id = $1",
+    )
+    .bind(department_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(format_case_no(day, &code, n))
+}
+
+pub fn format_case_no(day: NaiveDate, department_code: &str, n: i32) -> String {
+    format!("{}-{department_code}-{n:05}", day.format("%Y%m%d"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    Claimed,
+    /// Someone else holds it (or it is no longer open).
+    Taken,
+}
+
+/// Claims a case for the operator: exactly one claimer wins, however many try at once (a
+/// guarded update: the row lock makes the others re-check `claimed_by is null` and fail).
+pub async fn claim(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+) -> Result<ClaimOutcome, StoreError> {
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut tx, operator_id).await?;
+    require(&me, Permission::WorkCase)?;
+    let claimed = sqlx::query(
+        "update cases set claimed_by = $1, claimed_at = now(), version = version + 1
+         where case_id = $2 and department_id = $3 and status = 'accepted'
+           and claimed_by is null",
+    )
+    .bind(operator_id)
+    .bind(case_id)
+    .bind(me.department_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
+        let dept: Option<i64> =
+            sqlx::query_scalar("select department_id from cases where case_id = $1")
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return match dept {
+            None => Err(StoreError::NotFound("case")),
+            Some(d) if d != me.department_id => Err(StoreError::Forbidden(Permission::WorkCase)),
+            Some(_) => Ok(ClaimOutcome::Taken),
+        };
+    }
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: "case.claim",
+            entity: "case",
+            entity_id: Some(case_id.to_string()),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ClaimOutcome::Claimed)
+}
+
+/// Gives a claimed case back to the department queue; only its holder can.
+pub async fn release(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+    version: i32,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut tx, operator_id).await?;
+    require(&me, Permission::WorkCase)?;
+    let done = sqlx::query(
+        "update cases set claimed_by = null, claimed_at = null, version = version + 1
+         where case_id = $1 and claimed_by = $2 and version = $3",
+    )
+    .bind(case_id)
+    .bind(operator_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale("case".into()));
+    }
+    audit_case(&mut tx, operator_id, case_id, "case.release", json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The chief representative gives a case of the department to another of its operators.
+pub async fn reassign(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+    version: i32,
+    to: i64,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut tx, operator_id).await?;
+    require(&me, Permission::ReassignCase)?;
+    let target = actor(&mut tx, to).await?;
+    if target.department_id != me.department_id || !allows(&target.roles, Permission::WorkCase) {
+        return Err(invalid(
+            "to",
+            "not an operator of this department who works cases",
+        ));
+    }
+    let done = sqlx::query(
+        "update cases set claimed_by = $1, claimed_at = now(), version = version + 1
+         where case_id = $2 and department_id = $3 and status = 'accepted' and version = $4",
+    )
+    .bind(to)
+    .bind(case_id)
+    .bind(me.department_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale("case".into()));
+    }
+    audit_case(
+        &mut tx,
+        operator_id,
+        case_id,
+        "case.reassign",
+        json!({ "to": to }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Decides an instant item at the window (即办件): approve, or disapprove with a reason.
+pub async fn decide_instant(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+    version: i32,
+    approve: bool,
+    reason: &str,
+) -> Result<(), StoreError> {
+    if !approve && reason.trim().is_empty() {
+        return Err(invalid("reason", "a disapproval needs its reason"));
+    }
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut tx, operator_id).await?;
+    require(&me, Permission::DecideInstant)?;
+    let row: Option<(i64, bool, String, i32)> = sqlx::query_as(
+        "select c.department_id, i.is_instant, c.status::text, c.version
+         from cases c join items i using (item_id) where c.case_id = $1 for update of c",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (dept, instant, status, current) = row.ok_or(StoreError::NotFound("case"))?;
+    if dept != me.department_id {
+        return Err(StoreError::Forbidden(Permission::DecideInstant));
+    }
+    if !instant {
+        return Err(invalid(
+            "item",
+            "not an instant item: it cannot be decided at the window",
+        ));
+    }
+    if current != version {
+        return Err(StoreError::Stale("case".into()));
+    }
+    if status != "accepted" {
+        return Err(invalid(
+            "status",
+            format!("the case is {status}, not accepted"),
+        ));
+    }
+    sqlx::query(
+        "update cases set status = $2::case_status, decided_at = now(), decided_by = $3,
+             decision_reason = nullif($4, ''), version = version + 1
+         where case_id = $1",
+    )
+    .bind(case_id)
+    .bind(if approve { "approved" } else { "disapproved" })
+    .bind(operator_id)
+    .bind(reason.trim())
+    .execute(&mut *tx)
+    .await?;
+    audit_case(
+        &mut tx,
+        operator_id,
+        case_id,
+        if approve {
+            "case.approve"
+        } else {
+            "case.disapprove"
+        },
+        json!({ "reason": reason.trim() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn audit_case(
+    conn: &mut PgConnection,
+    operator_id: i64,
+    case_id: i64,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<i64, StoreError> {
+    audit::append(
+        conn,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action,
+            entity: "case",
+            entity_id: Some(case_id.to_string()),
+            detail,
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Claimed by me, open.
+    Mine,
+    /// Open and unclaimed, in my department.
+    Department,
+    /// Every open case (supervisors).
+    AllOpen,
+    /// Decided in the last 7 days, in my department (all, for supervisors).
+    DoneRecently,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    /// Item name or code, applicant name, or case number, anywhere.
+    pub text: Option<String>,
+    pub status: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueRow {
+    pub case_id: i64,
+    pub case_no: String,
+    pub item_zh: String,
+    pub item_en: String,
+    pub department_code: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id_no: String,
+    pub status: String,
+    pub claimed_by_name: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub is_instant: bool,
+    pub version: i32,
+}
+
+/// Where the next page starts: the sort key of the last row shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub at: DateTime<Utc>,
+    pub case_id: i64,
+}
+
+/// One page of a queue, oldest first (keyset pagination: the cost of a page does not grow with
+/// how far down it is).
+pub async fn queue(
+    pool: &PgPool,
+    viewer: i64,
+    which: Queue,
+    f: &QueueFilter,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<QueueRow>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    let me = actor(&mut conn, viewer).await?;
+    let sees_all = allows(&me.roles, Permission::SeeAllCases);
+    if !(sees_all || allows(&me.roles, Permission::WorkCase)) {
+        return Err(StoreError::Forbidden(Permission::WorkCase));
+    }
+    // Decided cases sort by decision time, open ones by reception time.
+    let sort = if which == Queue::DoneRecently {
+        "c.decided_at"
+    } else {
+        "c.received_at"
+    };
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+        "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
+                d.code as department_code, c.applicant_kind::text as applicant_kind,
+                c.applicant_name, c.applicant_id_no, c.status::text as status,
+                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
+         from cases c
+         join items i using (item_id)
+         join departments d on d.department_id = c.department_id
+         left join operators o on o.operator_id = c.claimed_by
+         where true",
+    );
+    match which {
+        Queue::Mine => {
+            q.push(" and c.claimed_by = ").push_bind(viewer);
+            q.push(" and c.status in ('accepted', 'correction')");
+        }
+        Queue::Department => {
+            q.push(" and c.department_id = ")
+                .push_bind(me.department_id);
+            q.push(" and c.status in ('accepted', 'correction') and c.claimed_by is null");
+        }
+        Queue::AllOpen => {
+            if !sees_all {
+                return Err(StoreError::Forbidden(Permission::SeeAllCases));
+            }
+            q.push(" and c.status in ('accepted', 'correction')");
+        }
+        Queue::DoneRecently => {
+            if !sees_all {
+                q.push(" and c.department_id = ")
+                    .push_bind(me.department_id);
+            }
+            q.push(" and c.decided_at > now() - interval '7 days'");
+        }
+    }
+    if let Some(t) = f.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let p = format!("%{}%", super::catalog::escape_like(t));
+        q.push(" and (i.name_zh ilike ")
+            .push_bind(p.clone())
+            .push(" or i.code ilike ")
+            .push_bind(p.clone())
+            .push(" or c.applicant_name ilike ")
+            .push_bind(p.clone())
+            .push(" or c.case_no ilike ")
+            .push_bind(p)
+            .push(")");
+    }
+    if let Some(s) = &f.status {
+        q.push(" and c.status::text = ").push_bind(s.clone());
+    }
+    if let Some(d) = f.from {
+        q.push(format_args!(" and {sort} >= ")).push_bind(d);
+    }
+    if let Some(d) = f.to {
+        q.push(format_args!(" and {sort} < "))
+            .push_bind(d + chrono::Days::new(1));
+    }
+    if let Some(a) = after {
+        q.push(format_args!(" and ({sort}, c.case_id) > ("))
+            .push_bind(a.at)
+            .push(", ")
+            .push_bind(a.case_id)
+            .push(")");
+    }
+    q.push(format_args!(" order by {sort}, c.case_id limit "))
+        .push_bind(limit);
+    Ok(q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?)
+}
