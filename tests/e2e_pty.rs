@@ -164,3 +164,42 @@ async fn a_dropped_terminal_without_sighup_signs_out_and_exits(pool: PgPool) {
             .unwrap();
     assert_eq!(last, "session.logout");
 }
+
+/// Two operators side by side: one claims a case, the other's queue drops it without a key.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_claim_shows_in_the_other_window_within_a_second(pool: PgPool) {
+    seed::seed(&pool, 42, 400).await.unwrap();
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let (_h1, mut a) = start(&url, "en");
+        let (_h2, mut b) = start(&url, "en");
+        for (s, code) in [(&mut a, "clerk"), (&mut b, "chief")] {
+            s.wait_for("Sign in");
+            s.send(&format!("{code}\t"));
+            s.send("demo1234\r");
+            s.wait_for("Welcome");
+            s.send("w");
+            s.wait_for("Department (unclaimed) ·");
+        }
+        // The first case number shown in both windows.
+        let screen = a.contents();
+        let first = screen
+            .lines()
+            .find_map(|l| {
+                l.split_whitespace()
+                    .find(|w| w.contains("-SCJG-"))
+                    .map(str::to_string)
+            })
+            .expect("a case in the queue");
+        assert!(b.contents().contains(&first));
+        a.send("c");
+        a.wait_for("Claimed");
+        b.wait_gone(&first, std::time::Duration::from_secs(1));
+        a.send("q");
+        b.send("q");
+        a.wait_exit();
+        b.wait_exit();
+    })
+    .await
+    .unwrap();
+}

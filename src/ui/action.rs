@@ -7,6 +7,8 @@ use chrono::{DateTime, Local};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::store::audit::AuditEntry;
+use crate::store::cases::{After, Queue, QueueFilter, QueueRow};
+use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
 use crate::store::operators::{LoginOutcome, Purpose};
 
@@ -30,6 +32,28 @@ pub enum Action {
     },
     DepartmentsLoaded(Result<Vec<DepartmentRow>, TaskError>),
     AuditLoaded(Result<Vec<AuditEntry>, TaskError>),
+    QueueLoaded {
+        which: Queue,
+        /// A next page, to append; otherwise the rows replace what is shown.
+        append: bool,
+        result: Result<Vec<QueueRow>, TaskError>,
+    },
+    CatalogueLoaded(Result<Vec<ItemRow>, TaskError>),
+    GuideLoaded {
+        item_id: i64,
+        result: Result<(Guide, Vec<Material>), TaskError>,
+    },
+    /// The answer to a claim (`claim`) or release: `Ok(true)` done, `Ok(false)` someone else
+    /// has it.
+    ClaimDone {
+        claim: bool,
+        result: Result<bool, TaskError>,
+    },
+    /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
+    /// anything may have changed.
+    Changed {
+        entity: String,
+    },
 }
 
 /// Database reachability, as the status bar shows it.
@@ -73,6 +97,27 @@ pub enum Task {
     LoadAudit {
         viewer: i64,
     },
+    LoadQueue {
+        viewer: i64,
+        which: Queue,
+        filter: QueueFilter,
+        after: Option<After>,
+    },
+    LoadCatalogue {
+        filter: ItemFilter,
+    },
+    LoadGuide {
+        item_id: i64,
+    },
+    Claim {
+        viewer: i64,
+        case_id: i64,
+    },
+    Release {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+    },
     /// Audit a session event (sign-out, idle lock); nothing comes back.
     RecordSession {
         operator_id: i64,
@@ -94,6 +139,25 @@ impl fmt::Debug for Task {
             Task::LoadAudit { viewer } => {
                 f.debug_struct("LoadAudit").field("viewer", viewer).finish()
             }
+            Task::LoadQueue { which, after, .. } => f
+                .debug_struct("LoadQueue")
+                .field("which", which)
+                .field("after", after)
+                .finish(),
+            Task::LoadCatalogue { filter } => f
+                .debug_struct("LoadCatalogue")
+                .field("filter", filter)
+                .finish(),
+            Task::LoadGuide { item_id } => f
+                .debug_struct("LoadGuide")
+                .field("item_id", item_id)
+                .finish(),
+            Task::Claim { case_id, .. } => {
+                f.debug_struct("Claim").field("case_id", case_id).finish()
+            }
+            Task::Release { case_id, .. } => {
+                f.debug_struct("Release").field("case_id", case_id).finish()
+            }
             Task::RecordSession {
                 operator_id,
                 action,
@@ -113,6 +177,10 @@ impl Task {
             Task::Login { .. } => "login",
             Task::LoadDepartments => "departments",
             Task::LoadAudit { .. } => "audit",
+            Task::LoadQueue { .. } => "queue",
+            Task::LoadCatalogue { .. } => "catalogue",
+            Task::LoadGuide { .. } => "guide",
+            Task::Claim { .. } | Task::Release { .. } => "claim",
             Task::RecordSession { .. } => "session",
         }
     }

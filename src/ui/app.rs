@@ -8,9 +8,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, DbState, Task, TaskError};
 use super::keymap::{Command, Context, Key, Keymap};
+use super::screens::catalogue::CatalogueState;
 use super::screens::login::LoginForm;
+use super::screens::queue::QueueState;
 use super::theme::Theme;
 use super::widgets::command_line::{CommandLine, Parsed};
+use super::widgets::filter_line::FilterLine;
 use crate::domain::permission::{Permission, allows};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
@@ -22,15 +25,25 @@ use crate::store::operators::{LoginOutcome, Operator, Purpose};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Home,
+    Queue,
+    Catalogue,
     Departments,
     Audit,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Home, Screen::Departments, Screen::Audit];
+    pub const ALL: [Screen; 5] = [
+        Screen::Home,
+        Screen::Queue,
+        Screen::Catalogue,
+        Screen::Departments,
+        Screen::Audit,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Screen::Home => "home",
+            Screen::Queue => "queue",
+            Screen::Catalogue => "catalogue",
             Screen::Departments => "departments",
             Screen::Audit => "audit",
         }
@@ -38,97 +51,23 @@ impl Screen {
     pub fn title_key(self) -> &'static str {
         match self {
             Screen::Home => "screen.home",
+            Screen::Queue => "screen.queue",
+            Screen::Catalogue => "screen.catalogue",
             Screen::Departments => "screen.departments",
             Screen::Audit => "screen.audit",
         }
     }
-    fn context(self) -> Context {
+    fn contexts(self) -> Vec<Context> {
         match self {
-            Screen::Home => Context::Home,
-            Screen::Departments | Screen::Audit => Context::List,
+            Screen::Home => vec![Context::Home],
+            Screen::Queue => vec![Context::Queue, Context::List],
+            Screen::Catalogue | Screen::Departments | Screen::Audit => vec![Context::List],
         }
     }
 }
 
-/// A message to show, kept as an i18n key so that switching language re-translates it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Msg {
-    pub key: &'static str,
-    pub args: Vec<(&'static str, String)>,
-    pub level: Level,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
-impl Msg {
-    pub fn new(level: Level, key: &'static str) -> Msg {
-        Msg {
-            key,
-            args: vec![],
-            level,
-        }
-    }
-    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Msg {
-        self.args.push((name, value.into()));
-        self
-    }
-    pub fn text(&self, lang: Lang) -> String {
-        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::i18n::trf(lang, self.key, &args)
-    }
-}
-
-/// Rows of a table screen, loaded by a task.
-#[derive(Debug, Clone)]
-pub struct ListView<T> {
-    pub rows: Option<Vec<T>>,
-    pub loading: bool,
-    pub error: Option<TaskError>,
-    pub selected: usize,
-}
-
-impl<T> Default for ListView<T> {
-    fn default() -> Self {
-        ListView {
-            rows: None,
-            loading: false,
-            error: None,
-            selected: 0,
-        }
-    }
-}
-
-impl<T> ListView<T> {
-    fn len(&self) -> usize {
-        self.rows.as_ref().map_or(0, Vec::len)
-    }
-    fn move_by(&mut self, delta: isize) {
-        let n = self.len();
-        if n == 0 {
-            self.selected = 0;
-            return;
-        }
-        let next = (self.selected as isize + delta).clamp(0, n as isize - 1);
-        self.selected = next as usize;
-    }
-    fn loaded(&mut self, result: Result<Vec<T>, TaskError>) {
-        self.loading = false;
-        match result {
-            Ok(rows) => {
-                self.selected = self.selected.min(rows.len().saturating_sub(1));
-                self.rows = Some(rows);
-                self.error = None;
-            }
-            // Keep the rows already shown: stale data beats an empty screen during an outage.
-            Err(e) => self.error = Some(e),
-        }
-    }
-}
+pub use super::list_view::ListView;
+pub use super::msg::{Level, Msg};
 
 /// What the app needs at start, from configuration.
 #[derive(Debug, Clone)]
@@ -173,6 +112,10 @@ pub struct App {
 
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
+    pub queue: QueueState,
+    pub catalogue: CatalogueState,
+    /// The `/` filter line of a list screen, while it is being edited.
+    pub filter_line: Option<FilterLine>,
 
     pub should_quit: bool,
     dirty: bool,
@@ -204,6 +147,9 @@ impl App {
             last_input: Duration::ZERO,
             departments: ListView::default(),
             audit: ListView::default(),
+            queue: QueueState::default(),
+            catalogue: CatalogueState::default(),
+            filter_line: None,
             should_quit: false,
             dirty: true,
         }
@@ -218,22 +164,28 @@ impl App {
     pub fn has_unsaved_input(&self) -> bool {
         self.login.has_input(self.locked)
             || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
+            || self.filter_line.as_ref().is_some_and(|c| !c.is_empty())
     }
 
     /// The key contexts in force, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
-        if self.command_line.is_some() {
+        if self.command_line.is_some() || self.filter_line.is_some() {
             vec![Context::CommandLine, Context::Global]
         } else if self.session.is_none() || self.locked {
             vec![Context::Login, Context::Global]
         } else {
-            vec![self.screen.context(), Context::Global]
+            let mut c = self.screen.contexts();
+            c.push(Context::Global);
+            c
         }
     }
 
     /// A text field has the keyboard: plain characters type instead of running commands.
     pub fn text_focused(&self) -> bool {
-        self.command_line.is_some() || self.session.is_none() || self.locked
+        self.command_line.is_some()
+            || self.filter_line.is_some()
+            || self.session.is_none()
+            || self.locked
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Task> {
@@ -254,6 +206,8 @@ impl App {
                 let line = text.lines().next().unwrap_or("").to_string();
                 if let Some(c) = &mut self.command_line {
                     c.insert(&line);
+                } else if let Some(fl) = &mut self.filter_line {
+                    fl.insert(&line);
                 } else if self.session.is_none() || self.locked {
                     self.login.insert(&line);
                 }
@@ -279,6 +233,45 @@ impl App {
                 let tasks = self.note_connection_ok(&r);
                 self.departments.loaded(r);
                 tasks
+            }
+            Action::QueueLoaded {
+                which,
+                append,
+                result,
+            } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.queue_loaded(which, append, result);
+                tasks
+            }
+            Action::CatalogueLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.catalogue.view.loaded(r);
+                tasks
+            }
+            Action::GuideLoaded { item_id, result } => {
+                self.dirty = true;
+                self.guide_loaded(item_id, result);
+                vec![]
+            }
+            Action::ClaimDone { claim, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.claim_done(claim, result)
+            }
+            Action::Changed { entity } => {
+                // Another operator changed cases: the queue on screen follows at once.
+                if self.session.is_some()
+                    && self.screen == Screen::Queue
+                    && (entity == "case" || entity == "*")
+                {
+                    self.reload_queue()
+                } else {
+                    vec![]
+                }
             }
             Action::AuditLoaded(r) => {
                 self.dirty = true;
@@ -367,6 +360,8 @@ impl App {
             Screen::Home => None,
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
+            Screen::Queue => self.queue.view.error.as_ref(),
+            Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };
         if self.session.is_some() && error.is_some_and(|e| e.connection) {
             tasks.extend(self.reload());
@@ -478,6 +473,8 @@ impl App {
                 }
                 if let Some(c) = &mut self.command_line {
                     c.input(ev);
+                } else if let Some(fl) = &mut self.filter_line {
+                    fl.input(ev);
                 } else if self.session.is_none() || self.locked {
                     self.login.input(ev);
                 }
@@ -503,7 +500,10 @@ impl App {
                 vec![]
             }
             Command::Back => {
-                if self.command_line.take().is_some() {
+                if self.command_line.take().is_some() || self.filter_line.take().is_some() {
+                    return vec![];
+                }
+                if self.screen == Screen::Catalogue && self.catalogue.guide.take().is_some() {
                     return vec![];
                 }
                 self.flash = None;
@@ -548,6 +548,9 @@ impl App {
                 self.login = LoginForm::new();
                 self.departments = ListView::default();
                 self.audit = ListView::default();
+                self.queue = QueueState::default();
+                self.catalogue = CatalogueState::default();
+                self.filter_line = None;
                 self.flash = Some(Msg::new(Level::Info, "flash.signed_out"));
                 vec![Task::RecordSession {
                     operator_id: op.operator_id,
@@ -561,6 +564,9 @@ impl App {
             Command::Submit => {
                 if let Some(c) = &self.command_line {
                     return self.submit_command_line(c.parse());
+                }
+                if let Some(fl) = self.filter_line.take() {
+                    return self.apply_filter(fl.text());
                 }
                 if self.session.is_none() || self.locked {
                     return self.login.submit(self.locked).into_iter().collect();
@@ -583,6 +589,26 @@ impl App {
             Command::OpenHome => self.open(Screen::Home),
             Command::OpenDepartments => self.open(Screen::Departments),
             Command::OpenAudit => self.open(Screen::Audit),
+            Command::OpenQueue => self.open(Screen::Queue),
+            Command::OpenCatalogue => self.open(Screen::Catalogue),
+            Command::Filter => {
+                let current = match self.screen {
+                    Screen::Queue => self.queue.filter.text.clone(),
+                    Screen::Catalogue => self.catalogue.filter.text.clone(),
+                    _ => return vec![],
+                };
+                self.filter_line = Some(FilterLine::new(current.as_deref()));
+                vec![]
+            }
+            Command::Open => match self.screen {
+                Screen::Catalogue if self.catalogue.guide.is_none() => self.open_guide(),
+                _ => vec![],
+            },
+            Command::Claim if self.screen == Screen::Queue => self.claim_selected(),
+            Command::Release if self.screen == Screen::Queue => self.release_selected(),
+            Command::NextQueue if self.screen == Screen::Queue => self.switch_queue(1),
+            Command::PrevQueue if self.screen == Screen::Queue => self.switch_queue(-1),
+            Command::Claim | Command::Release | Command::NextQueue | Command::PrevQueue => vec![],
         }
     }
 
@@ -616,9 +642,38 @@ impl App {
         match self.screen {
             Screen::Departments => self.departments.move_by(delta),
             Screen::Audit => self.audit.move_by(delta),
+            Screen::Queue => {
+                self.queue.view.move_by(delta);
+                return self.queue_more();
+            }
+            Screen::Catalogue => match &mut self.catalogue.guide {
+                Some(g) => {
+                    let s = g.scroll as isize + delta.clamp(-100, 100);
+                    g.scroll = s.clamp(0, 500) as u16;
+                }
+                None => self.catalogue.view.move_by(delta),
+            },
             Screen::Home => {}
         }
         vec![]
+    }
+
+    /// The `/` filter was submitted: filter the current list on the server.
+    fn apply_filter(&mut self, text: String) -> Vec<Task> {
+        let text = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+        match self.screen {
+            Screen::Queue => {
+                self.queue.filter.text = text;
+                self.queue.view.selected = 0;
+                self.reload_queue()
+            }
+            Screen::Catalogue => {
+                self.catalogue.filter.text = text;
+                self.catalogue.view.selected = 0;
+                self.reload_catalogue()
+            }
+            _ => vec![],
+        }
     }
 
     fn may_read_audit(&self) -> bool {
@@ -647,6 +702,8 @@ impl App {
     fn reload(&mut self) -> Vec<Task> {
         match self.screen {
             Screen::Home => vec![],
+            Screen::Queue => self.reload_queue(),
+            Screen::Catalogue => self.reload_catalogue(),
             Screen::Departments => {
                 self.departments.loading = true;
                 vec![Task::LoadDepartments]

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::action::DbState;
 use super::app::{App, Screen};
 use super::screens;
-use super::widgets::{centered, command_line, hint_bar, status_bar};
+use super::widgets::{centered, command_line, filter_line, hint_bar, status_bar};
 use crate::i18n::{tr, trf};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -49,6 +49,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     } else {
         match app.screen {
             Screen::Home => screens::home::draw(f, app, body),
+            Screen::Queue => screens::queue::draw(f, app, body),
+            Screen::Catalogue => screens::catalogue::draw(f, app, body),
             Screen::Departments => screens::departments::draw(f, app, body),
             Screen::Audit => screens::audit::draw(f, app, body),
         }
@@ -56,6 +58,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     hint_bar::draw(f, app, hint);
     status_bar::draw(f, app, status);
 
+    if app.filter_line.is_some() {
+        filter_line::draw(f, app, hint);
+    }
     if app.command_line.is_some() {
         let above = Rect {
             y: hint.y.saturating_sub(1),

@@ -36,10 +36,18 @@ pub enum Command {
     OpenDepartments,
     OpenAudit,
     Logout,
+    OpenQueue,
+    OpenCatalogue,
+    Filter,
+    Open,
+    Claim,
+    Release,
+    NextQueue,
+    PrevQueue,
 }
 
 impl Command {
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 29] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -61,6 +69,14 @@ impl Command {
         Command::OpenDepartments,
         Command::OpenAudit,
         Command::Logout,
+        Command::OpenQueue,
+        Command::OpenCatalogue,
+        Command::Filter,
+        Command::Open,
+        Command::Claim,
+        Command::Release,
+        Command::NextQueue,
+        Command::PrevQueue,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +102,14 @@ impl Command {
             Command::OpenDepartments => "open_departments",
             Command::OpenAudit => "open_audit",
             Command::Logout => "logout",
+            Command::OpenQueue => "open_queue",
+            Command::OpenCatalogue => "open_catalogue",
+            Command::Filter => "filter",
+            Command::Open => "open",
+            Command::Claim => "claim",
+            Command::Release => "release",
+            Command::NextQueue => "next_queue",
+            Command::PrevQueue => "prev_queue",
         }
     }
 
@@ -106,15 +130,17 @@ pub enum Context {
     List,
     Home,
     CommandLine,
+    Queue,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::Login,
         Context::List,
         Context::Home,
         Context::CommandLine,
+        Context::Queue,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -123,6 +149,7 @@ impl Context {
             Context::List => "list",
             Context::Home => "home",
             Context::CommandLine => "command",
+            Context::Queue => "queue",
         }
     }
 }
@@ -323,6 +350,8 @@ struct File {
     home: Vec<FileBinding>,
     #[serde(default)]
     command: Vec<FileBinding>,
+    #[serde(default)]
+    queue: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -369,6 +398,7 @@ impl Keymap {
             (Context::List, file.list),
             (Context::Home, file.home),
             (Context::CommandLine, file.command),
+            (Context::Queue, file.queue),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

@@ -8,6 +8,8 @@ pub mod draw;
 pub mod event_loop;
 pub mod input;
 pub mod keymap;
+pub mod list_view;
+pub mod msg;
 pub mod screens;
 pub mod tasks;
 pub mod terminal;

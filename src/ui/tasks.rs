@@ -10,10 +10,12 @@ use tokio::task::JoinHandle;
 
 use super::action::{Action, DbState, Task, TaskError};
 use crate::domain::lockout::LockoutPolicy;
-use crate::store::{audit, departments, operators};
+use crate::store::{audit, cases, catalog, departments, operators};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// Rows per queue page; the next page loads when the selection reaches the end.
+pub const QUEUE_PAGE: i64 = 200;
 
 pub struct TaskRunner {
     pool: PgPool,
@@ -57,6 +59,53 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 )),
+                Task::LoadQueue {
+                    viewer,
+                    which,
+                    filter,
+                    after,
+                } => Some(Action::QueueLoaded {
+                    which,
+                    append: after.is_some(),
+                    result: cases::queue(&pool, viewer, which, &filter, after, QUEUE_PAGE)
+                        .await
+                        .map_err(TaskError::from),
+                }),
+                Task::LoadCatalogue { filter } => Some(Action::CatalogueLoaded(
+                    catalog::list(&pool, &filter).await.map_err(TaskError::from),
+                )),
+                Task::LoadGuide { item_id } => {
+                    let result = async {
+                        let guide = catalog::guide(&pool, item_id)
+                            .await?
+                            .ok_or(crate::store::StoreError::NotFound("item"))?;
+                        Ok::<_, crate::store::StoreError>((
+                            guide,
+                            catalog::materials(&pool, item_id).await?,
+                        ))
+                    }
+                    .await
+                    .map_err(TaskError::from);
+                    Some(Action::GuideLoaded { item_id, result })
+                }
+                Task::Claim { viewer, case_id } => Some(Action::ClaimDone {
+                    claim: true,
+                    result: cases::claim(&pool, viewer, case_id)
+                        .await
+                        .map(|o| o == cases::ClaimOutcome::Claimed)
+                        .map_err(TaskError::from),
+                }),
+                Task::Release {
+                    viewer,
+                    case_id,
+                    version,
+                } => Some(Action::ClaimDone {
+                    claim: false,
+                    result: cases::release(&pool, viewer, case_id, version)
+                        .await
+                        .map(|()| true)
+                        .map_err(TaskError::from),
+                }),
                 Task::RecordSession {
                     operator_id,
                     action,
@@ -109,6 +158,43 @@ pub fn spawn_health_monitor(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHa
             }
             let pause = if ok { 3 } else { 1 };
             tokio::time::sleep(Duration::from_secs(pause)).await;
+        }
+    })
+}
+
+/// Listens for NOTIFY on the `onewindow` channel and turns each into `Action::Changed`, so every
+/// running onewindow sees other operators' changes within a moment. After the listener's
+/// connection drops it reconnects by itself; a `Changed` for every entity is then sent, since
+/// notifications sent meanwhile are lost and the screen must reload.
+pub fn spawn_listener(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(l) => l,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if listener.listen("onewindow").await.is_err() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Anything may have changed while we were not listening.
+            if tx.send(Action::Changed { entity: "*".into() }).is_err() {
+                return;
+            }
+            // Ok(None) or an error: the connection dropped; reconnect (and reload, above).
+            while let Ok(Some(n)) = listener.try_recv().await {
+                let entity = serde_json::from_str::<serde_json::Value>(n.payload())
+                    .ok()
+                    .and_then(|v| v["entity"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| "*".into());
+                if tx.send(Action::Changed { entity }).is_err() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
     })
 }

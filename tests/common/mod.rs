@@ -151,3 +151,31 @@ pub fn bin(home: &std::path::Path) -> std::process::Command {
 }
 
 pub mod pty;
+
+/// A queue row for UI tests.
+pub fn queue_row(
+    i: i64,
+    item: &str,
+    applicant: &str,
+    status: &str,
+) -> onewindow::store::cases::QueueRow {
+    use chrono::TimeZone;
+    onewindow::store::cases::QueueRow {
+        case_id: i,
+        case_no: format!("20261126-SCJG-{i:05}"),
+        item_zh: item.into(),
+        item_en: format!("Item {i}"),
+        department_code: "SCJG".into(),
+        applicant_kind: "person".into(),
+        applicant_name: applicant.into(),
+        applicant_id_no: "11010519491231002X".into(),
+        status: status.into(),
+        claimed_by_name: None,
+        received_at: chrono::Utc
+            .with_ymd_and_hms(2026, 11, 26, 1, i as u32, 0)
+            .unwrap(),
+        accepted_at: None,
+        is_instant: i % 2 == 0,
+        version: 1,
+    }
+}

@@ -123,6 +123,21 @@ impl Session {
         );
     }
 
+    /// Waits until the screen no longer shows `text`.
+    pub fn wait_gone(&self, text: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if !self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "still showing {text:?} after {within:?}; screen:\n{}",
+            self.contents()
+        );
+    }
+
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();

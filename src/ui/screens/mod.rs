@@ -1,10 +1,12 @@
 //! One module per screen: its state (when it has its own) and its drawing.
 
 pub mod audit;
+pub mod catalogue;
 pub mod departments;
 pub mod help;
 pub mod home;
 pub mod login;
+pub mod queue;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

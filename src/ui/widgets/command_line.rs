@@ -14,8 +14,10 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 8] = [
+pub const NAMES: [(&str, Command); 10] = [
     ("home", Command::OpenHome),
+    ("queue", Command::OpenQueue),
+    ("catalogue", Command::OpenCatalogue),
     ("departments", Command::OpenDepartments),
     ("audit", Command::OpenAudit),
     ("help", Command::Help),

@@ -24,8 +24,19 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ];
     match (&app.session, app.screen) {
         (Some(_), Screen::Home) => {
-            wanted.push((Command::OpenDepartments, tr(app.lang, "screen.departments")));
-            wanted.push((Command::OpenAudit, tr(app.lang, "screen.audit")));
+            wanted.push((Command::OpenQueue, tr(app.lang, "screen.queue")));
+            wanted.push((Command::OpenCatalogue, tr(app.lang, "screen.catalogue")));
+        }
+        (Some(_), Screen::Queue) => {
+            wanted.push((Command::Claim, tr(app.lang, "hint.claim")));
+            wanted.push((Command::Release, tr(app.lang, "hint.release")));
+            wanted.push((Command::NextQueue, tr(app.lang, "hint.next_queue")));
+            wanted.push((Command::Filter, tr(app.lang, "hint.filter")));
+        }
+        (Some(_), Screen::Catalogue) => {
+            wanted.push((Command::Open, tr(app.lang, "hint.open")));
+            wanted.push((Command::Filter, tr(app.lang, "hint.filter")));
+            wanted.push((Command::Back, tr(app.lang, "hint.back")));
         }
         (Some(_), _) => {
             wanted.push((Command::Refresh, tr(app.lang, "hint.refresh")));

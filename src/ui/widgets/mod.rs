@@ -1,6 +1,7 @@
 //! Small drawing pieces shared by screens.
 
 pub mod command_line;
+pub mod filter_line;
 pub mod hint_bar;
 pub mod status_bar;
 

@@ -1,0 +1,315 @@
+//! The case queues: mine, my department's unclaimed cases, all open cases (supervisors), done
+//! recently. Claim and release from the list; other operators' changes arrive by NOTIFY.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+
+use crate::domain::mask;
+use crate::domain::permission::{Permission, allows};
+use crate::i18n::{Lang, tr};
+use crate::store::cases::{After, Queue, QueueFilter, QueueRow};
+use crate::ui::action::{Task, TaskError};
+use crate::ui::app::{App, Level, ListView, Msg};
+use crate::ui::screens::list_status;
+
+pub const QUEUES: [Queue; 4] = [
+    Queue::Mine,
+    Queue::Department,
+    Queue::AllOpen,
+    Queue::DoneRecently,
+];
+
+pub fn queue_key(q: Queue) -> &'static str {
+    match q {
+        Queue::Mine => "queue.mine",
+        Queue::Department => "queue.department",
+        Queue::AllOpen => "queue.all_open",
+        Queue::DoneRecently => "queue.done",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueState {
+    pub which: Queue,
+    pub view: ListView<QueueRow>,
+    pub filter: QueueFilter,
+    /// The last page was full: there may be more below.
+    pub more: bool,
+}
+
+impl Default for QueueState {
+    fn default() -> Self {
+        QueueState {
+            which: Queue::Department,
+            view: ListView::default(),
+            filter: QueueFilter::default(),
+            more: false,
+        }
+    }
+}
+
+/// The queues this operator may look at.
+pub fn visible_queues(app: &App) -> Vec<Queue> {
+    let Some(op) = &app.session else {
+        return vec![];
+    };
+    let all = allows(&op.roles, Permission::SeeAllCases);
+    let works = allows(&op.roles, Permission::WorkCase);
+    QUEUES
+        .into_iter()
+        .filter(|q| match q {
+            Queue::Mine | Queue::Department => works,
+            Queue::AllOpen => all,
+            Queue::DoneRecently => works || all,
+        })
+        .collect()
+}
+
+impl App {
+    /// First page of the current queue, keeping the selected case selected if it is still there.
+    pub(crate) fn reload_queue(&mut self) -> Vec<Task> {
+        let Some(op) = &self.session else {
+            return vec![];
+        };
+        let queues = visible_queues(self);
+        if queues.is_empty() {
+            self.flash = Some(Msg::new(Level::Warn, "queue.none"));
+            return vec![];
+        }
+        if !queues.contains(&self.queue.which) {
+            self.queue.which = queues[0];
+        }
+        self.queue.view.loading = true;
+        vec![Task::LoadQueue {
+            viewer: op.operator_id,
+            which: self.queue.which,
+            filter: self.queue.filter.clone(),
+            after: None,
+        }]
+    }
+
+    pub(crate) fn queue_loaded(
+        &mut self,
+        which: Queue,
+        append: bool,
+        result: Result<Vec<QueueRow>, TaskError>,
+    ) {
+        if which != self.queue.which {
+            return; // an answer for a queue no longer shown
+        }
+        let q = &mut self.queue;
+        match result {
+            Ok(rows) => {
+                q.more = rows.len() as i64 == crate::ui::tasks::QUEUE_PAGE;
+                let selected_case = q
+                    .view
+                    .rows
+                    .as_ref()
+                    .and_then(|r| r.get(q.view.selected))
+                    .map(|r| r.case_id);
+                let rows = if append {
+                    let mut all = q.view.rows.take().unwrap_or_default();
+                    all.extend(rows);
+                    all
+                } else {
+                    rows
+                };
+                if let Some(id) = selected_case
+                    && let Some(i) = rows.iter().position(|r| r.case_id == id)
+                {
+                    q.view.selected = i;
+                }
+                q.view.loaded(Ok(rows));
+            }
+            Err(e) => q.view.loaded(Err(e)),
+        }
+    }
+
+    /// Near the end of what is loaded: fetch the next page after the last row.
+    pub(crate) fn queue_more(&mut self) -> Vec<Task> {
+        let Some(op) = &self.session else {
+            return vec![];
+        };
+        let q = &self.queue;
+        if !q.more || q.view.loading || q.view.selected + 1 < q.view.len() {
+            return vec![];
+        }
+        let Some(last) = q.view.rows.as_ref().and_then(|r| r.last()) else {
+            return vec![];
+        };
+        let at = if q.which == Queue::DoneRecently {
+            // Done cases sort by decision time, which the row does not carry; its reception
+            // time is a safe lower bound only for open queues, so done lists load one page.
+            return vec![];
+        } else {
+            last.received_at
+        };
+        let task = Task::LoadQueue {
+            viewer: op.operator_id,
+            which: q.which,
+            filter: q.filter.clone(),
+            after: Some(After {
+                at,
+                case_id: last.case_id,
+            }),
+        };
+        self.queue.view.loading = true;
+        vec![task]
+    }
+
+    pub(crate) fn switch_queue(&mut self, step: isize) -> Vec<Task> {
+        let queues = visible_queues(self);
+        let Some(pos) = queues.iter().position(|q| *q == self.queue.which) else {
+            return self.reload_queue();
+        };
+        let n = queues.len() as isize;
+        self.queue.which = queues[((pos as isize + step).rem_euclid(n)) as usize];
+        self.queue.view = ListView::default();
+        self.reload_queue()
+    }
+
+    fn selected_case(&self) -> Option<&QueueRow> {
+        self.queue
+            .view
+            .rows
+            .as_ref()
+            .and_then(|r| r.get(self.queue.view.selected))
+    }
+
+    pub(crate) fn claim_selected(&mut self) -> Vec<Task> {
+        let (Some(op), Some(row)) = (&self.session, self.selected_case()) else {
+            return vec![];
+        };
+        vec![Task::Claim {
+            viewer: op.operator_id,
+            case_id: row.case_id,
+        }]
+    }
+
+    pub(crate) fn release_selected(&mut self) -> Vec<Task> {
+        let (Some(op), Some(row)) = (&self.session, self.selected_case()) else {
+            return vec![];
+        };
+        vec![Task::Release {
+            viewer: op.operator_id,
+            case_id: row.case_id,
+            version: row.version,
+        }]
+    }
+
+    pub(crate) fn claim_done(&mut self, claim: bool, result: Result<bool, TaskError>) -> Vec<Task> {
+        self.flash = Some(match &result {
+            Ok(true) if claim => Msg::new(Level::Info, "queue.claim_ok"),
+            Ok(true) => Msg::new(Level::Info, "queue.release_ok"),
+            Ok(false) => Msg::new(Level::Warn, "queue.claim_taken"),
+            Err(e) if e.forbidden => Msg::new(Level::Error, "list.forbidden"),
+            Err(e) if e.message.contains("changed by someone else") => {
+                Msg::new(Level::Warn, "queue.stale")
+            }
+            Err(e) => Msg::new(Level::Error, "list.error").arg("error", e.message.clone()),
+        });
+        // Whatever happened, show the queue as it now is.
+        self.reload_queue()
+    }
+}
+
+fn status_label(lang: Lang, status: &str) -> String {
+    tr(lang, &format!("case_status.{status}"))
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let t = &app.theme;
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let mut spans = vec![];
+    for q in visible_queues(app) {
+        let style = if q == app.queue.which {
+            t.selection
+        } else {
+            t.muted
+        };
+        spans.push(Span::styled(format!(" {} ", tr(lang, queue_key(q))), style));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(text) = &app.queue.filter.text {
+        spans.push(Span::styled(format!("  / {text}"), t.accent));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+
+    let view = &app.queue.view;
+    let title = match &view.rows {
+        Some(rows) => format!(
+            " {} · {}{} ",
+            tr(lang, queue_key(app.queue.which)),
+            rows.len(),
+            if app.queue.more { "+" } else { "" }
+        ),
+        None => format!(" {} ", tr(lang, queue_key(app.queue.which))),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(title, t.title));
+    let Some(rows) = &view.rows else {
+        list_status(f, app, &view.error, view.loading, block, body);
+        return;
+    };
+    let header = Row::new(
+        [
+            "queue.case_no",
+            "queue.item",
+            "queue.applicant",
+            "queue.id_no",
+            "queue.status",
+            "queue.holder",
+        ]
+        .map(|k| Cell::from(tr(lang, k))),
+    )
+    .style(t.accent);
+    let body_rows = rows.iter().map(|r| {
+        let item = match lang {
+            Lang::ZhCn => r.item_zh.clone(),
+            Lang::En => r.item_en.clone(),
+        };
+        let name = if r.applicant_kind == "person" {
+            mask::person_name(&r.applicant_name)
+        } else {
+            r.applicant_name.clone()
+        };
+        let instant = if r.is_instant { "⚡" } else { "" };
+        Row::new(vec![
+            Cell::from(r.case_no.clone()),
+            Cell::from(format!("{instant}{item}")),
+            Cell::from(name),
+            Cell::from(mask::id_number(&r.applicant_id_no)),
+            Cell::from(status_label(lang, &r.status)),
+            Cell::from(r.claimed_by_name.clone().unwrap_or_default()),
+        ])
+        .style(if r.status == "correction" {
+            t.warn
+        } else {
+            t.text
+        })
+    });
+    // Fits 80 columns: the case number and the masked ID whole, the item name takes the rest.
+    let widths = [
+        Constraint::Length(19),
+        Constraint::Min(10),
+        Constraint::Length(8),
+        Constraint::Length(18),
+        Constraint::Length(6),
+        Constraint::Length(6),
+    ];
+    let table = Table::new(body_rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(t.selection)
+        .highlight_symbol("▶ ");
+    let mut state = TableState::default().with_selected(Some(view.selected));
+    f.render_stateful_widget(table, body, &mut state);
+    if let Some(e) = &view.error {
+        super::error_footer(f, app, e, body);
+    }
+}

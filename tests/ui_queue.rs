@@ -1,0 +1,199 @@
+//! The queue and catalogue screens: keys, tasks, live updates, and whole-screen snapshots.
+
+mod common;
+
+use common::*;
+use onewindow::i18n::Lang;
+use onewindow::store::cases::Queue;
+use onewindow::ui::action::{Action, Task};
+use onewindow::ui::app::{App, Screen};
+use ratatui::crossterm::event::KeyCode;
+
+fn with_rows(lang: Lang) -> App {
+    let mut a = signed_in(lang, clerk());
+    a.update(ch('w'));
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(vec![
+            queue_row(1, "企业设立登记", "张小三", "accepted"),
+            queue_row(2, "食品经营许可", "欧阳小明", "correction"),
+            queue_row(3, "个体工商户登记", "李四", "accepted"),
+        ]),
+    });
+    a
+}
+
+#[test]
+fn opening_the_queue_loads_the_department_queue() {
+    let mut a = signed_in(Lang::En, clerk());
+    let tasks = a.update(ch('w'));
+    assert_eq!(a.screen, Screen::Queue);
+    assert!(matches!(
+        tasks.as_slice(),
+        [Task::LoadQueue {
+            viewer: 7,
+            which: Queue::Department,
+            after: None,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn c_claims_the_selected_case_and_the_answer_reloads() {
+    let mut a = with_rows(Lang::En);
+    a.update(key(KeyCode::Down));
+    assert_eq!(
+        a.update(ch('c')),
+        vec![Task::Claim {
+            viewer: 7,
+            case_id: 2
+        }]
+    );
+    let tasks = a.update(Action::ClaimDone {
+        claim: true,
+        result: Ok(false),
+    });
+    assert!(matches!(tasks.as_slice(), [Task::LoadQueue { .. }]));
+    assert_eq!(
+        a.flash.as_ref().unwrap().text(Lang::En),
+        "Someone else claimed it first"
+    );
+}
+
+#[test]
+fn another_operators_change_reloads_the_queue_without_a_key() {
+    let mut a = with_rows(Lang::En);
+    a.update(key(KeyCode::Down));
+    let tasks = a.update(Action::Changed {
+        entity: "case".into(),
+    });
+    assert!(matches!(tasks.as_slice(), [Task::LoadQueue { .. }]));
+    // The selected case stays selected when the new rows arrive, wherever it moved.
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(vec![
+            queue_row(2, "食品经营许可", "欧阳小明", "correction"),
+            queue_row(3, "个体工商户登记", "李四", "accepted"),
+        ]),
+    });
+    assert_eq!(a.queue.view.selected, 0);
+    // Changes to other things, or on other screens, do not reload.
+    assert!(
+        a.update(Action::Changed {
+            entity: "operator".into()
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn slash_filters_on_the_server_and_keeps_the_text() {
+    let mut a = with_rows(Lang::En);
+    a.update(ch('/'));
+    type_text(&mut a, "食品");
+    let tasks = a.update(key(KeyCode::Enter));
+    match tasks.as_slice() {
+        [Task::LoadQueue { filter, .. }] => assert_eq!(filter.text.as_deref(), Some("食品")),
+        other => panic!("{other:?}"),
+    }
+    // Opening the filter again starts from the text in force.
+    a.update(ch('/'));
+    a.update(key(KeyCode::Backspace));
+    let tasks = a.update(key(KeyCode::Enter));
+    match tasks.as_slice() {
+        [Task::LoadQueue { filter, .. }] => assert_eq!(filter.text.as_deref(), Some("食")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn tab_moves_between_the_queues_a_clerk_may_see() {
+    let mut a = with_rows(Lang::En);
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.queue.which, Queue::DoneRecently);
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.queue.which, Queue::Mine, "a clerk has no all-open queue");
+    let mut s = signed_in(Lang::En, supervisor());
+    s.update(ch('w'));
+    assert_eq!(
+        s.queue.which,
+        Queue::AllOpen,
+        "supervisors start on all open cases"
+    );
+}
+
+#[test]
+fn queue_snapshots_mask_applicants() {
+    for lang in Lang::ALL {
+        let mut a = with_rows(lang);
+        insta::assert_snapshot!(format!("queue_{}", lang.code()), render(&mut a, 80, 24));
+    }
+}
+
+#[test]
+fn catalogue_enter_opens_the_guide_and_esc_closes_it() {
+    use onewindow::store::catalog::{Guide, ItemRow, Material};
+    let item = ItemRow {
+        item_id: 5,
+        code: "SCJG-005".into(),
+        name_zh: "食品经营许可".into(),
+        name_en: "Food business licence".into(),
+        department_id: 3,
+        department_code: "SCJG".into(),
+        department_zh: "市场监督管理局".into(),
+        department_en: "Market Supervision Administration".into(),
+        category: "administrative_licensing".into(),
+        statutory_days: 20,
+        promised_days: 10,
+        is_instant: false,
+        retired: false,
+        version: 1,
+    };
+    for lang in Lang::ALL {
+        let mut a = signed_in(lang, clerk());
+        assert!(matches!(
+            a.update(ch('s')).as_slice(),
+            [Task::LoadCatalogue { .. }]
+        ));
+        a.update(Action::CatalogueLoaded(Ok(vec![item.clone()])));
+        assert_eq!(
+            a.update(key(KeyCode::Enter)),
+            vec![Task::LoadGuide { item_id: 5 }]
+        );
+        a.update(Action::GuideLoaded {
+            item_id: 5,
+            result: Ok((
+                Guide {
+                    handling_body: "市场监督管理局".into(),
+                    legal_basis: "《中华人民共和国食品安全法》".into(),
+                    conditions: "有与经营食品相适应的场所".into(),
+                    procedure: "申请 → 受理 → 现场核查 → 决定".into(),
+                    result_document: "食品经营许可证".into(),
+                    fee_basis: "".into(),
+                    fee_standard: "不收费".into(),
+                    supervision_channel: "12345".into(),
+                    needs_site_survey: true,
+                    needs_collective_discussion: false,
+                    needs_expert_review: false,
+                    needs_hearing: false,
+                },
+                vec![Material {
+                    material_id: 1,
+                    position: 1,
+                    name_zh: "申请书".into(),
+                    name_en: "Application form".into(),
+                    form: "original".into(),
+                    copies: 1,
+                    required: true,
+                }],
+            )),
+        });
+        insta::assert_snapshot!(format!("guide_{}", lang.code()), render(&mut a, 80, 24));
+        a.update(key(KeyCode::Esc));
+        assert!(a.catalogue.guide.is_none());
+        assert_eq!(a.screen, Screen::Catalogue);
+    }
+}
