@@ -7,7 +7,7 @@ use chrono::{DateTime, Local};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::store::audit::AuditEntry;
-use crate::store::cases::{After, Queue, QueueFilter, QueueRow};
+use crate::store::cases::{After, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
 use crate::store::operators::{LoginOutcome, Purpose};
@@ -39,6 +39,7 @@ pub enum Action {
         result: Result<Vec<QueueRow>, TaskError>,
     },
     CatalogueLoaded(Result<Vec<ItemRow>, TaskError>),
+    IntakeDone(Result<IntakeOutcome, TaskError>),
     GuideLoaded {
         item_id: i64,
         result: Result<(Guide, Vec<Material>), TaskError>,
@@ -106,6 +107,10 @@ pub enum Task {
     LoadCatalogue {
         filter: ItemFilter,
     },
+    Intake {
+        viewer: i64,
+        intake: Intake,
+    },
     LoadGuide {
         item_id: i64,
     },
@@ -148,6 +153,10 @@ impl fmt::Debug for Task {
                 .debug_struct("LoadCatalogue")
                 .field("filter", filter)
                 .finish(),
+            Task::Intake { intake, .. } => f
+                .debug_struct("Intake")
+                .field("item_id", &intake.item_id)
+                .finish(),
             Task::LoadGuide { item_id } => f
                 .debug_struct("LoadGuide")
                 .field("item_id", item_id)
@@ -180,6 +189,7 @@ impl Task {
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",
             Task::LoadGuide { .. } => "guide",
+            Task::Intake { .. } => "intake",
             Task::Claim { .. } | Task::Release { .. } => "claim",
             Task::RecordSession { .. } => "session",
         }

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::{Action, DbState, Task, TaskError};
 use super::keymap::{Command, Context, Key, Keymap};
 use super::screens::catalogue::CatalogueState;
+use super::screens::intake::{Field as IntakeField, IntakeForm};
 use super::screens::login::LoginForm;
 use super::screens::queue::QueueState;
 use super::theme::Theme;
@@ -25,6 +26,7 @@ use crate::store::operators::{LoginOutcome, Operator, Purpose};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Home,
+    Intake,
     Queue,
     Catalogue,
     Departments,
@@ -32,8 +34,9 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Home,
+        Screen::Intake,
         Screen::Queue,
         Screen::Catalogue,
         Screen::Departments,
@@ -42,6 +45,7 @@ impl Screen {
     pub fn name(self) -> &'static str {
         match self {
             Screen::Home => "home",
+            Screen::Intake => "intake",
             Screen::Queue => "queue",
             Screen::Catalogue => "catalogue",
             Screen::Departments => "departments",
@@ -51,6 +55,7 @@ impl Screen {
     pub fn title_key(self) -> &'static str {
         match self {
             Screen::Home => "screen.home",
+            Screen::Intake => "screen.intake",
             Screen::Queue => "screen.queue",
             Screen::Catalogue => "screen.catalogue",
             Screen::Departments => "screen.departments",
@@ -60,6 +65,7 @@ impl Screen {
     fn contexts(self) -> Vec<Context> {
         match self {
             Screen::Home => vec![Context::Home],
+            Screen::Intake => vec![],
             Screen::Queue => vec![Context::Queue, Context::List],
             Screen::Catalogue | Screen::Departments | Screen::Audit => vec![Context::List],
         }
@@ -114,6 +120,7 @@ pub struct App {
     pub audit: ListView<AuditEntry>,
     pub queue: QueueState,
     pub catalogue: CatalogueState,
+    pub intake: IntakeForm,
     /// The `/` filter line of a list screen, while it is being edited.
     pub filter_line: Option<FilterLine>,
 
@@ -149,6 +156,7 @@ impl App {
             audit: ListView::default(),
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
+            intake: IntakeForm::default(),
             filter_line: None,
             should_quit: false,
             dirty: true,
@@ -165,6 +173,7 @@ impl App {
         self.login.has_input(self.locked)
             || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
             || self.filter_line.as_ref().is_some_and(|c| !c.is_empty())
+            || (self.intake.outcome.is_none() && self.intake.has_input())
     }
 
     /// The key contexts in force, most specific first.
@@ -186,6 +195,12 @@ impl App {
             || self.filter_line.is_some()
             || self.session.is_none()
             || self.locked
+            || (self.screen == Screen::Intake
+                && self.intake.outcome.is_none()
+                && !matches!(
+                    self.intake.focus,
+                    IntakeField::Kind | IntakeField::Materials
+                ))
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Task> {
@@ -249,12 +264,27 @@ impl App {
                 self.dirty = true;
                 self.note_connection(&r);
                 let tasks = self.note_connection_ok(&r);
-                self.catalogue.view.loaded(r);
+                if self.screen == Screen::Intake {
+                    if let Ok(items) = &r {
+                        self.intake.items = items.clone();
+                    }
+                } else {
+                    self.catalogue.view.loaded(r);
+                }
                 tasks
             }
             Action::GuideLoaded { item_id, result } => {
                 self.dirty = true;
+                if let Ok((_, materials)) = &result {
+                    self.intake_materials(item_id, materials.clone());
+                }
                 self.guide_loaded(item_id, result);
+                vec![]
+            }
+            Action::IntakeDone(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.intake_done(r);
                 vec![]
             }
             Action::ClaimDone { claim, result } => {
@@ -357,7 +387,7 @@ impl App {
             }
         }
         let error = match self.screen {
-            Screen::Home => None,
+            Screen::Home | Screen::Intake => None,
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
@@ -455,6 +485,14 @@ impl App {
                 _ => vec![],
             };
         }
+        if self.screen == Screen::Intake
+            && self.session.is_some()
+            && !self.locked
+            && self.command_line.is_none()
+            && let Some(tasks) = self.intake_key(ev)
+        {
+            return tasks;
+        }
         let command = if self.text_focused() && key.is_text() {
             None
         } else {
@@ -550,6 +588,7 @@ impl App {
                 self.audit = ListView::default();
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
+                self.intake = IntakeForm::default();
                 self.filter_line = None;
                 self.flash = Some(Msg::new(Level::Info, "flash.signed_out"));
                 vec![Task::RecordSession {
@@ -591,6 +630,17 @@ impl App {
             Command::OpenAudit => self.open(Screen::Audit),
             Command::OpenQueue => self.open(Screen::Queue),
             Command::OpenCatalogue => self.open(Screen::Catalogue),
+            Command::OpenIntake => {
+                let may = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|o| allows(&o.roles, Permission::ReceiveCase));
+                if !may {
+                    self.flash = Some(Msg::new(Level::Warn, "intake.forbidden"));
+                    return vec![];
+                }
+                self.open(Screen::Intake)
+            }
             Command::Filter => {
                 let current = match self.screen {
                     Screen::Queue => self.queue.filter.text.clone(),
@@ -653,7 +703,7 @@ impl App {
                 }
                 None => self.catalogue.view.move_by(delta),
             },
-            Screen::Home => {}
+            Screen::Home | Screen::Intake => {}
         }
         vec![]
     }
@@ -702,6 +752,7 @@ impl App {
     fn reload(&mut self) -> Vec<Task> {
         match self.screen {
             Screen::Home => vec![],
+            Screen::Intake => self.open_intake(),
             Screen::Queue => self.reload_queue(),
             Screen::Catalogue => self.reload_catalogue(),
             Screen::Departments => {

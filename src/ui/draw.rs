@@ -49,6 +49,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     } else {
         match app.screen {
             Screen::Home => screens::home::draw(f, app, body),
+            Screen::Intake => screens::intake::draw(f, app, body),
             Screen::Queue => screens::queue::draw(f, app, body),
             Screen::Catalogue => screens::catalogue::draw(f, app, body),
             Screen::Departments => screens::departments::draw(f, app, body),

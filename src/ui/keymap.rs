@@ -44,10 +44,11 @@ pub enum Command {
     Release,
     NextQueue,
     PrevQueue,
+    OpenIntake,
 }
 
 impl Command {
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 30] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -77,6 +78,7 @@ impl Command {
         Command::Release,
         Command::NextQueue,
         Command::PrevQueue,
+        Command::OpenIntake,
     ];
 
     pub fn name(self) -> &'static str {
@@ -110,6 +112,7 @@ impl Command {
             Command::Release => "release",
             Command::NextQueue => "next_queue",
             Command::PrevQueue => "prev_queue",
+            Command::OpenIntake => "open_intake",
         }
     }
 

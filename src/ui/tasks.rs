@@ -71,6 +71,11 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::Intake { viewer, intake } => Some(Action::IntakeDone(
+                    cases::intake(&pool, viewer, &intake)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadCatalogue { filter } => Some(Action::CatalogueLoaded(
                     catalog::list(&pool, &filter).await.map_err(TaskError::from),
                 )),

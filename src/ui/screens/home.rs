@@ -41,6 +41,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Line::from(Span::styled(tr(lang, "home.go"), t.muted)),
     ];
     for (screen, cmd) in [
+        (Screen::Intake, Command::OpenIntake),
         (Screen::Queue, Command::OpenQueue),
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),

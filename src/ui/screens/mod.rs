@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod departments;
 pub mod help;
 pub mod home;
+pub mod intake;
 pub mod login;
 pub mod queue;
 

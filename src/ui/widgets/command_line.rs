@@ -14,8 +14,9 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 10] = [
+pub const NAMES: [(&str, Command); 11] = [
     ("home", Command::OpenHome),
+    ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
     ("catalogue", Command::OpenCatalogue),
     ("departments", Command::OpenDepartments),

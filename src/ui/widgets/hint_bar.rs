@@ -27,7 +27,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             wanted.push((Command::OpenQueue, tr(app.lang, "screen.queue")));
             wanted.push((Command::OpenCatalogue, tr(app.lang, "screen.catalogue")));
         }
+        (Some(_), Screen::Intake) => {
+            wanted.push((Command::Back, tr(app.lang, "hint.back")));
+        }
         (Some(_), Screen::Queue) => {
+            wanted.push((Command::OpenIntake, tr(app.lang, "hint.intake")));
             wanted.push((Command::Claim, tr(app.lang, "hint.claim")));
             wanted.push((Command::Release, tr(app.lang, "hint.release")));
             wanted.push((Command::NextQueue, tr(app.lang, "hint.next_queue")));
