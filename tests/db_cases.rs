@@ -422,3 +422,45 @@ async fn queues_page_by_keyset_and_respect_roles(pool: PgPool) {
         .unwrap();
     assert!(!rows.is_empty() && rows.iter().all(|r| r.item_zh.contains("食品")));
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_case_view_shows_materials_and_timeline_to_its_department(pool: PgPool) {
+    seeded(&pool).await;
+    let clerk = op(&pool, "clerk").await;
+    let (id, materials) = item(&pool, "SCJG-001").await;
+    let IntakeOutcome::Correction { case_id, .. } =
+        cases::intake(&pool, clerk, &person(id, materials[..2].to_vec()))
+            .await
+            .unwrap()
+    else {
+        panic!("expected a correction notice")
+    };
+    let d = cases::detail(&pool, clerk, case_id).await.unwrap();
+    assert_eq!(
+        d.row.applicant_name, "张小三",
+        "the case view is not masked"
+    );
+    assert_eq!(
+        d.materials,
+        [
+            ("申请书".to_string(), true),
+            ("申请人身份证明".to_string(), true),
+            ("公司章程".to_string(), false),
+            ("住所使用证明".to_string(), false)
+        ]
+    );
+    assert_eq!(d.timeline.len(), 1);
+    assert_eq!(d.timeline[0].action, "case.correction");
+    assert_eq!(d.timeline[0].operator_name.as_deref(), Some("张伟"));
+    assert_eq!(d.correction_note.as_deref(), Some("公司章程；住所使用证明"));
+    // Another department may not look; a supervisor may.
+    let e = cases::detail(&pool, op(&pool, "reviewer").await, case_id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    assert!(
+        cases::detail(&pool, op(&pool, "supervisor").await, case_id)
+            .await
+            .is_ok()
+    );
+}

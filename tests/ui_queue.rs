@@ -197,3 +197,66 @@ fn catalogue_enter_opens_the_guide_and_esc_closes_it() {
         assert_eq!(a.screen, Screen::Catalogue);
     }
 }
+
+#[test]
+fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
+    use onewindow::store::cases::CaseDetail;
+    let mut chief = clerk();
+    chief.code = "chief".into();
+    chief.operator_id = 8;
+    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    let mut a = signed_in(Lang::En, chief);
+    a.update(ch('w'));
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(vec![queue_row(2, "企业设立登记", "张小三", "accepted")]),
+    });
+    assert_eq!(
+        a.update(key(KeyCode::Enter)),
+        vec![Task::LoadCase {
+            viewer: 8,
+            case_id: 2
+        }]
+    );
+    let detail = CaseDetail {
+        row: queue_row(2, "企业设立登记", "张小三", "accepted"),
+        applicant_phone: "13800138000".into(),
+        applicant_address: "人民路1号".into(),
+        department_id: 3,
+        correction_note: None,
+        decision_reason: None,
+        materials: vec![("申请书".into(), true)],
+        timeline: vec![],
+    };
+    a.update(Action::CaseLoaded {
+        case_id: 2,
+        result: Ok(detail),
+    });
+    insta::assert_snapshot!("case_view_en", render(&mut a, 80, 24));
+    // x asks for the reason; Enter sends the disapproval with it.
+    assert!(a.update(ch('x')).is_empty());
+    type_text(&mut a, "材料不实");
+    let tasks = a.update(key(KeyCode::Enter));
+    assert!(matches!(
+        tasks.as_slice(),
+        [Task::Decide { viewer: 8, case_id: 2, version: 1, approve: false, reason }] if reason == "材料不实"
+    ));
+    // y approves at once.
+    assert!(matches!(
+        a.update(ch('y')).as_slice(),
+        [Task::Decide { approve: true, .. }]
+    ));
+    // Esc closes the case view, back to the list.
+    a.update(key(KeyCode::Esc));
+    assert!(a.queue.case.is_none());
+    assert_eq!(a.screen, Screen::Queue);
+}
+
+#[test]
+fn a_clerk_cannot_decide() {
+    let mut a = with_rows(Lang::En);
+    a.update(key(KeyCode::Enter));
+    assert!(a.update(ch('y')).is_empty());
+    assert!(a.flash.is_some());
+}

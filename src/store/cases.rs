@@ -602,3 +602,91 @@ pub async fn queue(
         .push_bind(limit);
     Ok(q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?)
 }
+
+/// One case as the case view shows it: the applicant in full (the viewer may see them), the
+/// materials checklist and the timeline from the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetail {
+    pub row: QueueRow,
+    pub applicant_phone: String,
+    pub applicant_address: String,
+    pub department_id: i64,
+    pub correction_note: Option<String>,
+    pub decision_reason: Option<String>,
+    /// (name, provided)
+    pub materials: Vec<(String, bool)>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub operator_name: Option<String>,
+    pub action: String,
+}
+
+/// A case of the viewer's department (any case, for supervisors).
+pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDetail, StoreError> {
+    let mut conn = pool.acquire().await?;
+    let me = actor(&mut conn, viewer).await?;
+    #[derive(sqlx::FromRow)]
+    struct Extra {
+        applicant_phone: String,
+        applicant_address: String,
+        department_id: i64,
+        correction_note: Option<String>,
+        decision_reason: Option<String>,
+    }
+    let extra: Extra = sqlx::query_as(
+        "select applicant_phone, applicant_address, department_id, correction_note,
+                decision_reason
+         from cases where case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("case"))?;
+    if extra.department_id != me.department_id && !allows(&me.roles, Permission::SeeAllCases) {
+        return Err(StoreError::Forbidden(Permission::WorkCase));
+    }
+    let row: QueueRow = sqlx::query_as(
+        "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
+                d.code as department_code, c.applicant_kind::text as applicant_kind,
+                c.applicant_name, c.applicant_id_no, c.status::text as status,
+                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
+         from cases c
+         join items i using (item_id)
+         join departments d on d.department_id = c.department_id
+         left join operators o on o.operator_id = c.claimed_by
+         where c.case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let materials: Vec<(String, bool)> = sqlx::query_as(
+        "select m.name_zh, cm.provided from case_materials cm
+         join item_materials m using (material_id)
+         where cm.case_id = $1 order by m.position",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let timeline: Vec<TimelineEntry> = sqlx::query_as(
+        "select a.at, o.name as operator_name, a.action
+         from audit_log a left join operators o using (operator_id)
+         where a.entity = 'case' and a.entity_id = $1 order by a.audit_id",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(CaseDetail {
+        row,
+        applicant_phone: extra.applicant_phone,
+        applicant_address: extra.applicant_address,
+        department_id: extra.department_id,
+        correction_note: extra.correction_note,
+        decision_reason: extra.decision_reason,
+        materials,
+        timeline,
+    })
+}

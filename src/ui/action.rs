@@ -7,7 +7,7 @@ use chrono::{DateTime, Local};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::store::audit::AuditEntry;
-use crate::store::cases::{After, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
+use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
 use crate::store::operators::{LoginOutcome, Purpose};
@@ -40,6 +40,11 @@ pub enum Action {
     },
     CatalogueLoaded(Result<Vec<ItemRow>, TaskError>),
     IntakeDone(Result<IntakeOutcome, TaskError>),
+    CaseLoaded {
+        case_id: i64,
+        result: Result<CaseDetail, TaskError>,
+    },
+    Decided(Result<bool, TaskError>),
     GuideLoaded {
         item_id: i64,
         result: Result<(Guide, Vec<Material>), TaskError>,
@@ -111,6 +116,18 @@ pub enum Task {
         viewer: i64,
         intake: Intake,
     },
+    LoadCase {
+        viewer: i64,
+        case_id: i64,
+    },
+    /// An instant decision at the window.
+    Decide {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+        approve: bool,
+        reason: String,
+    },
     LoadGuide {
         item_id: i64,
     },
@@ -153,6 +170,17 @@ impl fmt::Debug for Task {
                 .debug_struct("LoadCatalogue")
                 .field("filter", filter)
                 .finish(),
+            Task::LoadCase { case_id, .. } => f
+                .debug_struct("LoadCase")
+                .field("case_id", case_id)
+                .finish(),
+            Task::Decide {
+                case_id, approve, ..
+            } => f
+                .debug_struct("Decide")
+                .field("case_id", case_id)
+                .field("approve", approve)
+                .finish(),
             Task::Intake { intake, .. } => f
                 .debug_struct("Intake")
                 .field("item_id", &intake.item_id)
@@ -190,6 +218,8 @@ impl Task {
             Task::LoadCatalogue { .. } => "catalogue",
             Task::LoadGuide { .. } => "guide",
             Task::Intake { .. } => "intake",
+            Task::LoadCase { .. } => "case",
+            Task::Decide { .. } => "decide",
             Task::Claim { .. } | Task::Release { .. } => "claim",
             Task::RecordSession { .. } => "session",
         }

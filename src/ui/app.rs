@@ -14,7 +14,7 @@ use super::screens::login::LoginForm;
 use super::screens::queue::QueueState;
 use super::theme::Theme;
 use super::widgets::command_line::{CommandLine, Parsed};
-use super::widgets::filter_line::FilterLine;
+use super::widgets::filter_line::{FilterLine, LinePurpose};
 use crate::domain::permission::{Permission, allows};
 use crate::domain::role::Role;
 use crate::i18n::Lang;
@@ -281,6 +281,17 @@ impl App {
                 self.guide_loaded(item_id, result);
                 vec![]
             }
+            Action::CaseLoaded { case_id, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.case_loaded(case_id, result);
+                vec![]
+            }
+            Action::Decided(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.decided(r)
+            }
             Action::IntakeDone(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -298,7 +309,9 @@ impl App {
                     && self.screen == Screen::Queue
                     && (entity == "case" || entity == "*")
                 {
-                    self.reload_queue()
+                    let mut tasks = self.reload_queue();
+                    tasks.extend(self.reload_case());
+                    tasks
                 } else {
                     vec![]
                 }
@@ -544,6 +557,9 @@ impl App {
                 if self.screen == Screen::Catalogue && self.catalogue.guide.take().is_some() {
                     return vec![];
                 }
+                if self.screen == Screen::Queue && self.queue.case.take().is_some() {
+                    return vec![];
+                }
                 self.flash = None;
                 if self.locked {
                     // The screen behind the lock stays exactly as it was.
@@ -605,7 +621,23 @@ impl App {
                     return self.submit_command_line(c.parse());
                 }
                 if let Some(fl) = self.filter_line.take() {
-                    return self.apply_filter(fl.text());
+                    return match fl.purpose {
+                        LinePurpose::Filter => self.apply_filter(fl.text()),
+                        LinePurpose::Reason { case_id, version } => {
+                            let reason = fl.text();
+                            match &self.session {
+                                // An empty reason is refused by the store, with a message.
+                                Some(op) => vec![Task::Decide {
+                                    viewer: op.operator_id,
+                                    case_id,
+                                    version,
+                                    approve: false,
+                                    reason,
+                                }],
+                                None => vec![],
+                            }
+                        }
+                    };
                 }
                 if self.session.is_none() || self.locked {
                     return self.login.submit(self.locked).into_iter().collect();
@@ -652,8 +684,12 @@ impl App {
             }
             Command::Open => match self.screen {
                 Screen::Catalogue if self.catalogue.guide.is_none() => self.open_guide(),
+                Screen::Queue if self.queue.case.is_none() => self.open_case(),
                 _ => vec![],
             },
+            Command::Approve if self.screen == Screen::Queue => self.approve(),
+            Command::Disapprove if self.screen == Screen::Queue => self.disapprove(),
+            Command::Approve | Command::Disapprove => vec![],
             Command::Claim if self.screen == Screen::Queue => self.claim_selected(),
             Command::Release if self.screen == Screen::Queue => self.release_selected(),
             Command::NextQueue if self.screen == Screen::Queue => self.switch_queue(1),

@@ -45,10 +45,12 @@ pub enum Command {
     NextQueue,
     PrevQueue,
     OpenIntake,
+    Approve,
+    Disapprove,
 }
 
 impl Command {
-    pub const ALL: [Command; 30] = [
+    pub const ALL: [Command; 32] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -79,6 +81,8 @@ impl Command {
         Command::NextQueue,
         Command::PrevQueue,
         Command::OpenIntake,
+        Command::Approve,
+        Command::Disapprove,
     ];
 
     pub fn name(self) -> &'static str {
@@ -113,6 +117,8 @@ impl Command {
             Command::NextQueue => "next_queue",
             Command::PrevQueue => "prev_queue",
             Command::OpenIntake => "open_intake",
+            Command::Approve => "approve",
+            Command::Disapprove => "disapprove",
         }
     }
 

@@ -71,6 +71,24 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadCase { viewer, case_id } => Some(Action::CaseLoaded {
+                    case_id,
+                    result: cases::detail(&pool, viewer, case_id)
+                        .await
+                        .map_err(TaskError::from),
+                }),
+                Task::Decide {
+                    viewer,
+                    case_id,
+                    version,
+                    approve,
+                    reason,
+                } => Some(Action::Decided(
+                    cases::decide_instant(&pool, viewer, case_id, version, approve, &reason)
+                        .await
+                        .map(|()| approve)
+                        .map_err(TaskError::from),
+                )),
                 Task::Intake { viewer, intake } => Some(Action::IntakeDone(
                     cases::intake(&pool, viewer, &intake)
                         .await

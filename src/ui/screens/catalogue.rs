@@ -11,6 +11,7 @@ use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, ListView};
 use crate::ui::screens::list_status;
+use crate::ui::widgets::colon;
 
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueState {
@@ -160,7 +161,7 @@ fn draw_guide(f: &mut Frame, app: &App, g: &GuideView, area: Rect) {
     let mut lines: Vec<Line> = vec![];
     let field = |key: &str, value: String| -> Line<'static> {
         Line::from(vec![
-            Span::styled(format!("{}：", tr(lang, key)), t.accent),
+            Span::styled(format!("{}{}", tr(lang, key), colon(lang)), t.accent),
             Span::styled(value, t.text),
         ])
     };

@@ -18,6 +18,7 @@ use crate::store::cases::{ApplicantKind, Intake, IntakeOutcome};
 use crate::store::catalog::{ItemRow, Material};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, Msg};
+use crate::ui::widgets::colon;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -509,12 +510,14 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
                 t.title,
             )));
             lines.push(Line::from(format!(
-                "{}：{case_no}",
-                tr(lang, "queue.case_no")
+                "{}{}{case_no}",
+                tr(lang, "queue.case_no"),
+                colon(lang)
             )));
             lines.push(Line::from(format!(
-                "{}：{}",
+                "{}{}{}",
                 tr(lang, "intake.accepted_at"),
+                colon(lang),
                 accepted_at
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M:%S")
@@ -528,8 +531,9 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
                 t.warn,
             )));
             lines.push(Line::from(format!(
-                "{}：{case_no}",
-                tr(lang, "queue.case_no")
+                "{}{}{case_no}",
+                tr(lang, "queue.case_no"),
+                colon(lang)
             )));
             lines.push(Line::from(tr(lang, "intake.missing")));
             for m in missing {
@@ -539,8 +543,9 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
     }
     if let Some(i) = &app.intake.item {
         lines.push(Line::from(format!(
-            "{}：{} {}",
+            "{}{}{} {}",
             tr(lang, "intake.item"),
+            colon(lang),
             i.code,
             match lang {
                 Lang::ZhCn => &i.name_zh,

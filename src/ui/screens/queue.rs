@@ -9,10 +9,12 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
 use crate::i18n::{Lang, tr};
-use crate::store::cases::{After, Queue, QueueFilter, QueueRow};
+use crate::store::cases::{After, CaseDetail, Queue, QueueFilter, QueueRow};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 use crate::ui::screens::list_status;
+use crate::ui::widgets::colon;
+use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
 
 pub const QUEUES: [Queue; 4] = [
     Queue::Mine,
@@ -37,6 +39,14 @@ pub struct QueueState {
     pub filter: QueueFilter,
     /// The last page was full: there may be more below.
     pub more: bool,
+    /// The case opened with Enter, shown over the list.
+    pub case: Option<CaseView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case_id: i64,
+    pub detail: Option<Result<CaseDetail, TaskError>>,
 }
 
 impl Default for QueueState {
@@ -46,6 +56,7 @@ impl Default for QueueState {
             view: ListView::default(),
             filter: QueueFilter::default(),
             more: false,
+            case: None,
         }
     }
 }
@@ -178,6 +189,101 @@ impl App {
             .and_then(|r| r.get(self.queue.view.selected))
     }
 
+    pub(crate) fn open_case(&mut self) -> Vec<Task> {
+        let (Some(op), Some(row)) = (&self.session, self.selected_case()) else {
+            return vec![];
+        };
+        let task = Task::LoadCase {
+            viewer: op.operator_id,
+            case_id: row.case_id,
+        };
+        self.queue.case = Some(CaseView {
+            case_id: row.case_id,
+            detail: None,
+        });
+        vec![task]
+    }
+
+    pub(crate) fn reload_case(&mut self) -> Vec<Task> {
+        match (&self.session, &self.queue.case) {
+            (Some(op), Some(c)) => vec![Task::LoadCase {
+                viewer: op.operator_id,
+                case_id: c.case_id,
+            }],
+            _ => vec![],
+        }
+    }
+
+    pub(crate) fn case_loaded(&mut self, case_id: i64, result: Result<CaseDetail, TaskError>) {
+        if let Some(c) = &mut self.queue.case
+            && c.case_id == case_id
+        {
+            c.detail = Some(result);
+        }
+    }
+
+    /// The case view's case, when it is an open instant item this operator may decide.
+    fn decidable(&self) -> Option<(i64, i32)> {
+        let op = self.session.as_ref()?;
+        let Some(Ok(d)) = self.queue.case.as_ref()?.detail.as_ref() else {
+            return None;
+        };
+        (allows(&op.roles, Permission::DecideInstant)
+            && d.row.is_instant
+            && d.row.status == "accepted"
+            && d.department_id == op.department_id)
+            .then_some((d.row.case_id, d.row.version))
+    }
+
+    pub(crate) fn approve(&mut self) -> Vec<Task> {
+        let Some(op) = &self.session else {
+            return vec![];
+        };
+        let viewer = op.operator_id;
+        match self.decidable() {
+            Some((case_id, version)) => vec![Task::Decide {
+                viewer,
+                case_id,
+                version,
+                approve: true,
+                reason: String::new(),
+            }],
+            None => {
+                self.flash = Some(Msg::new(Level::Warn, "case.not_decidable"));
+                vec![]
+            }
+        }
+    }
+
+    /// Disapproval needs a reason: the reason line opens; Enter there sends the decision.
+    pub(crate) fn disapprove(&mut self) -> Vec<Task> {
+        match self.decidable() {
+            Some((case_id, version)) => {
+                self.filter_line = Some(FilterLine::with_purpose(
+                    None,
+                    LinePurpose::Reason { case_id, version },
+                ));
+            }
+            None => self.flash = Some(Msg::new(Level::Warn, "case.not_decidable")),
+        }
+        vec![]
+    }
+
+    pub(crate) fn decided(&mut self, result: Result<bool, TaskError>) -> Vec<Task> {
+        self.flash = Some(match &result {
+            Ok(true) => Msg::new(Level::Info, "case.approved"),
+            Ok(false) => Msg::new(Level::Info, "case.disapproved"),
+            Err(e) if e.forbidden => Msg::new(Level::Error, "list.forbidden"),
+            Err(e) if e.message.contains("changed by someone else") => {
+                Msg::new(Level::Warn, "queue.stale")
+            }
+            Err(e) => Msg::new(Level::Error, "list.error").arg("error", e.message.clone()),
+        });
+        let mut tasks = self.reload_case();
+        tasks.extend(self.reload_queue());
+        tasks
+    }
+
     pub(crate) fn claim_selected(&mut self) -> Vec<Task> {
         let (Some(op), Some(row)) = (&self.session, self.selected_case()) else {
             return vec![];
@@ -220,6 +326,10 @@ fn status_label(lang: Lang, status: &str) -> String {
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    if let Some(c) = &app.queue.case {
+        draw_case(f, app, c, area);
+        return;
+    }
     let lang = app.lang;
     let t = &app.theme;
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -312,4 +422,83 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if let Some(e) = &view.error {
         super::error_footer(f, app, e, body);
     }
+}
+
+fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
+    let lang = app.lang;
+    let t = &app.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(
+            format!(" {} ", tr(lang, "case.title")),
+            t.title,
+        ));
+    let mut lines: Vec<Line> = vec![];
+    match &c.detail {
+        None => lines.push(Line::from(Span::styled(tr(lang, "list.loading"), t.muted))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(
+            format!("! {}", e.message),
+            t.danger,
+        ))),
+        Some(Ok(d)) => {
+            let field = |key: &str, value: String| -> Line<'static> {
+                Line::from(vec![
+                    Span::styled(format!("{}{}", tr(lang, key), colon(lang)), t.accent),
+                    Span::styled(value, t.text),
+                ])
+            };
+            let item = match lang {
+                Lang::ZhCn => &d.row.item_zh,
+                Lang::En => &d.row.item_en,
+            };
+            lines.push(field("queue.case_no", d.row.case_no.clone()));
+            lines.push(field(
+                "queue.item",
+                format!("{}{item}", if d.row.is_instant { "⚡" } else { "" }),
+            ));
+            lines.push(field("queue.status", status_label(lang, &d.row.status)));
+            lines.push(field("queue.applicant", d.row.applicant_name.clone()));
+            lines.push(field("queue.id_no", d.row.applicant_id_no.clone()));
+            lines.push(field("intake.phone", d.applicant_phone.clone()));
+            lines.push(field("intake.address", d.applicant_address.clone()));
+            if let Some(h) = &d.row.claimed_by_name {
+                lines.push(field("queue.holder", h.clone()));
+            }
+            if let Some(n) = &d.correction_note {
+                lines.push(field("case.correction_note", n.clone()));
+            }
+            if let Some(r) = &d.decision_reason {
+                lines.push(field("case.reason", r.clone()));
+            }
+            lines.push(Line::from(Span::styled(
+                tr(lang, "intake.materials"),
+                t.accent,
+            )));
+            for (name, provided) in &d.materials {
+                lines.push(Line::from(format!(
+                    "  [{}] {name}",
+                    if *provided { "x" } else { " " }
+                )));
+            }
+            lines.push(Line::from(Span::styled(
+                tr(lang, "case.timeline"),
+                t.accent,
+            )));
+            for e in &d.timeline {
+                let at = e.at.with_timezone(&chrono::Local).format("%m-%d %H:%M");
+                lines.push(Line::from(format!(
+                    "  {at}  {}  {}",
+                    tr(lang, &format!("action.{}", e.action)),
+                    e.operator_name.clone().unwrap_or_default()
+                )));
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }

@@ -1,4 +1,5 @@
-//! The `/` filter line of list screens: typed text filters on the server when Enter is pressed.
+//! The one-line input at the bottom: the `/` filter of list screens (filters on the server when
+//! Enter is pressed), or the reason for a disapproval.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -10,19 +11,34 @@ use ratatui_textarea::TextArea;
 
 use crate::ui::app::App;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinePurpose {
+    Filter,
+    /// The reason of a disapproval of this case (and the version the operator saw).
+    Reason {
+        case_id: i64,
+        version: i32,
+    },
+}
+
 pub struct FilterLine {
     input: TextArea<'static>,
+    pub purpose: LinePurpose,
 }
 
 impl FilterLine {
     /// Starts with the filter in force, so it can be edited rather than retyped.
     pub fn new(current: Option<&str>) -> FilterLine {
+        FilterLine::with_purpose(current, LinePurpose::Filter)
+    }
+
+    pub fn with_purpose(current: Option<&str>, purpose: LinePurpose) -> FilterLine {
         let mut input = TextArea::default();
         input.set_cursor_line_style(Style::default());
         if let Some(c) = current {
             input.insert_str(c);
         }
-        FilterLine { input }
+        FilterLine { input, purpose }
     }
 
     pub fn text(&self) -> String {
@@ -47,10 +63,15 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let Some(fl) = &mut app.filter_line else {
         return;
     };
+    let prompt = match fl.purpose {
+        LinePurpose::Filter => "/".to_string(),
+        LinePurpose::Reason { .. } => format!("{} ", crate::i18n::tr(app.lang, "case.reason")),
+    };
+    let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
     let [slash, input] =
-        Layout::horizontal([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        Layout::horizontal([Constraint::Length(width), Constraint::Min(1)]).areas(area);
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(Span::styled("/", t.accent)), slash);
+    f.render_widget(Paragraph::new(Span::styled(prompt, t.accent)), slash);
     fl.input.set_style(t.text);
     fl.input
         .set_cursor_style(t.text.add_modifier(Modifier::REVERSED));

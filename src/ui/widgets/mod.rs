@@ -45,6 +45,14 @@ pub fn key_hints(
         .join(" · ")
 }
 
+/// "Label：value" in Chinese, "Label: value" in English.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "：",
+        Lang::En => ": ",
+    }
+}
+
 /// A `width`×`height` rectangle centred in `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
