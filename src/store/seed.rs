@@ -356,9 +356,10 @@ pub async fn is_seeded(pool: &PgPool) -> Result<bool, StoreError> {
     Ok(n > 0)
 }
 
-/// Inserts the demo catalogue (items and their materials); returns item ids in ITEMS order.
+/// Inserts the demo catalogue (items and their materials); returns item ids in table order.
 async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
-    use super::seed_items::{COMMON_MATERIALS, ITEMS, material_en};
+    use super::seed_items::{COMMON_MATERIALS, material_en};
+    let items = super::seed_items::items();
     let dept = |code: &str| {
         DEPARTMENTS
             .iter()
@@ -374,9 +375,9 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
             .unwrap_or("")
     };
     let col = |f: &dyn Fn(&super::seed_items::ItemSpec) -> String| -> Vec<String> {
-        ITEMS.iter().map(f).collect()
+        items.iter().map(f).collect()
     };
-    let flag = |c: char| -> Vec<bool> { ITEMS.iter().map(|i| i.7.contains(c)).collect() };
+    let flag = |c: char| -> Vec<bool> { items.iter().map(|i| i.flags.contains(c)).collect() };
     let item_ids: Vec<i64> = sqlx::query_scalar(
         "insert into items (code, name_zh, name_en, department_id, category, handling_body,
              legal_basis, conditions, procedure, statutory_days, promised_days, result_document,
@@ -388,14 +389,14 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
              $16::bool[], $17::bool[], $18::bool[], $19::bool[])
          returning item_id",
     )
-    .bind(col(&|i| i.1.to_string()))
-    .bind(col(&|i| i.2.to_string()))
-    .bind(col(&|i| i.3.to_string()))
-    .bind(ITEMS.iter().map(|i| dept(i.0)).collect::<Vec<_>>())
-    .bind(col(&|i| i.4.to_string()))
-    .bind(col(&|i| dept_zh(i.0).to_string()))
+    .bind(col(&|i| i.code.to_string()))
+    .bind(col(&|i| i.name_zh.to_string()))
+    .bind(col(&|i| i.name_en.to_string()))
+    .bind(items.iter().map(|i| dept(i.department)).collect::<Vec<_>>())
+    .bind(col(&|i| i.category.to_string()))
+    .bind(col(&|i| dept_zh(i.department).to_string()))
     .bind(col(&|i| {
-        if i.4 == "public_service" {
+        if i.category == "public_service" {
             "《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》及相关规定".into()
         } else {
             "《中华人民共和国行政许可法》及相关法律、法规、规章".into()
@@ -405,24 +406,24 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
         "申请人具备法定条件，申请材料齐全、符合法定形式".into()
     }))
     .bind(col(&|i| {
-        if i.7.is_empty() {
+        if i.flags.is_empty() {
             "申请 → 受理 → 当场审核决定 → 送达".into()
         } else {
             "申请 → 受理 → 审查（含现场核查、论证等特别程序）→ 决定 → 送达".into()
         }
     }))
-    .bind(ITEMS.iter().map(|i| i.5).collect::<Vec<_>>())
-    .bind(ITEMS.iter().map(|i| i.6).collect::<Vec<_>>())
-    .bind(col(&|i| format!("{}决定书", i.2)))
+    .bind(items.iter().map(|i| i.statutory_days).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.promised_days).collect::<Vec<_>>())
+    .bind(col(&|i| format!("{}决定书", i.name_zh)))
     .bind(col(&|i| {
-        if i.1 == "CZJ-001" {
+        if i.code == "CZJ-001" {
             "《政府非税收入管理办法》".into()
         } else {
             "".into()
         }
     }))
     .bind(col(&|i| {
-        if i.1 == "CZJ-001" {
+        if i.code == "CZJ-001" {
             "按缴款通知书所列金额".into()
         } else {
             "不收费".into()
@@ -443,11 +444,11 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
     let mut m_zh: Vec<String> = vec![];
     let mut m_en: Vec<String> = vec![];
     let mut m_form: Vec<String> = vec![];
-    for (spec, id) in ITEMS.iter().zip(&item_ids) {
+    for (spec, id) in items.iter().zip(&item_ids) {
         let names = COMMON_MATERIALS
             .iter()
             .map(|m| m.0)
-            .chain(spec.8.iter().copied());
+            .chain(spec.materials.iter().copied());
         for (pos, name) in names.enumerate() {
             m_item.push(*id);
             m_pos.push(pos as i32 + 1);
@@ -491,7 +492,7 @@ async fn seed_cases(
     item_ids: &[i64],
     dept_ids: &[i64],
 ) -> Result<u64, StoreError> {
-    use super::seed_items::ITEMS;
+    let items = super::seed_items::items();
     if n == 0 {
         return Ok(0);
     }
@@ -521,15 +522,18 @@ async fn seed_cases(
         let size = BATCH.min(n - done);
         let mut rows = CaseBatch::default();
         for _ in 0..size {
-            let ix = rng.gen_range(0..ITEMS.len());
-            let spec = &ITEMS[ix];
-            let dept_ix = DEPARTMENTS.iter().position(|d| d.0 == spec.0).unwrap_or(0);
+            let ix = rng.gen_range(0..items.len());
+            let spec = &items[ix];
+            let dept_ix = DEPARTMENTS
+                .iter()
+                .position(|d| d.0 == spec.department)
+                .unwrap_or(0);
             let dept = dept_ids[dept_ix];
             let days_ago = rng.gen_range(0..60);
             let day = today - chrono::Days::new(days_ago);
             let counter = counters.entry((day, dept)).or_insert(0);
             *counter += 1;
-            let case_no = super::cases::format_case_no(day, spec.0, *counter);
+            let case_no = super::cases::format_case_no(day, spec.department, *counter);
             let received_by = any_clerk[rng.gen_range(0..any_clerk.len())];
             let w = workers(dept);
             let roll = rng.gen_range(0..100);

@@ -13,9 +13,8 @@ use super::screens::intake::{Field as IntakeField, IntakeForm};
 use super::screens::login::LoginForm;
 use super::screens::queue::QueueState;
 use super::theme::Theme;
-use super::widgets::command_line::{CommandLine, Parsed};
-use super::widgets::filter_line::{FilterLine, LinePurpose};
-use crate::domain::permission::{Permission, allows};
+use super::widgets::command_line::CommandLine;
+use super::widgets::filter_line::FilterLine;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
@@ -97,7 +96,7 @@ pub struct App {
 
     pub session: Option<Operator>,
     pub screen: Screen,
-    history: Vec<Screen>,
+    pub(crate) history: Vec<Screen>,
     pub login: LoginForm,
     /// Idle lock: the screen behind is kept, hidden, until the password is given again.
     pub locked: bool,
@@ -125,10 +124,8 @@ pub struct App {
     pub filter_line: Option<FilterLine>,
 
     pub should_quit: bool,
-    dirty: bool,
+    pub(crate) dirty: bool,
 }
-
-const PAGE: isize = 10;
 
 impl App {
     pub fn new(cfg: AppConfig, now: DateTime<Local>) -> App {
@@ -359,7 +356,7 @@ impl App {
         vec![]
     }
 
-    fn lock(&mut self, operator_id: i64, idle: bool) -> Vec<Task> {
+    pub(crate) fn lock(&mut self, operator_id: i64, idle: bool) -> Vec<Task> {
         self.locked = true;
         self.help = None;
         self.command_line = None;
@@ -531,279 +528,6 @@ impl App {
                 }
                 vec![]
             }
-        }
-    }
-
-    /// Carries out a command from the keymap or the command line.
-    pub fn run(&mut self, command: Command) -> Vec<Task> {
-        self.dirty = true;
-        match command {
-            Command::Help => {
-                self.help = if self.help.is_some() { None } else { Some(0) };
-                vec![]
-            }
-            Command::CommandLine => {
-                if self.session.is_some() && !self.locked {
-                    self.command_line = Some(CommandLine::new());
-                } else {
-                    self.flash = Some(Msg::new(Level::Warn, "cmdline.sign_in_first"));
-                }
-                vec![]
-            }
-            Command::Back => {
-                if self.command_line.take().is_some() || self.filter_line.take().is_some() {
-                    return vec![];
-                }
-                if self.screen == Screen::Catalogue && self.catalogue.guide.take().is_some() {
-                    return vec![];
-                }
-                if self.screen == Screen::Queue && self.queue.case.take().is_some() {
-                    return vec![];
-                }
-                self.flash = None;
-                if self.locked {
-                    // The screen behind the lock stays exactly as it was.
-                    return vec![];
-                }
-                if let Some(prev) = self.history.pop() {
-                    self.screen = prev;
-                }
-                vec![]
-            }
-            Command::Quit => {
-                if self.has_unsaved_input() {
-                    self.confirm_quit = Some(true);
-                } else {
-                    self.should_quit = true;
-                }
-                vec![]
-            }
-            Command::ToggleLang => {
-                self.lang = match self.lang {
-                    Lang::ZhCn => Lang::En,
-                    Lang::En => Lang::ZhCn,
-                };
-                self.flash = Some(Msg::new(Level::Info, "flash.lang"));
-                vec![]
-            }
-            Command::Lock => match &self.session {
-                Some(op) if !self.locked => {
-                    let id = op.operator_id;
-                    self.lock(id, false)
-                }
-                _ => vec![],
-            },
-            Command::Logout => {
-                let Some(op) = self.session.take() else {
-                    return vec![];
-                };
-                self.locked = false;
-                self.command_line = None;
-                self.login = LoginForm::new();
-                self.departments = ListView::default();
-                self.audit = ListView::default();
-                self.queue = QueueState::default();
-                self.catalogue = CatalogueState::default();
-                self.intake = IntakeForm::default();
-                self.filter_line = None;
-                self.flash = Some(Msg::new(Level::Info, "flash.signed_out"));
-                vec![Task::RecordSession {
-                    operator_id: op.operator_id,
-                    action: "session.logout",
-                }]
-            }
-            Command::NextField | Command::PrevField => {
-                self.login.toggle_focus(self.locked);
-                vec![]
-            }
-            Command::Submit => {
-                if let Some(c) = &self.command_line {
-                    return self.submit_command_line(c.parse());
-                }
-                if let Some(fl) = self.filter_line.take() {
-                    return match fl.purpose {
-                        LinePurpose::Filter => self.apply_filter(fl.text()),
-                        LinePurpose::Reason { case_id, version } => {
-                            let reason = fl.text();
-                            match &self.session {
-                                // An empty reason is refused by the store, with a message.
-                                Some(op) => vec![Task::Decide {
-                                    viewer: op.operator_id,
-                                    case_id,
-                                    version,
-                                    approve: false,
-                                    reason,
-                                }],
-                                None => vec![],
-                            }
-                        }
-                    };
-                }
-                if self.session.is_none() || self.locked {
-                    return self.login.submit(self.locked).into_iter().collect();
-                }
-                vec![]
-            }
-            Command::Complete => {
-                if let Some(c) = &mut self.command_line {
-                    c.complete();
-                }
-                vec![]
-            }
-            Command::Up => self.move_selection(-1),
-            Command::Down => self.move_selection(1),
-            Command::PageUp => self.move_selection(-PAGE),
-            Command::PageDown => self.move_selection(PAGE),
-            Command::Top => self.move_selection(isize::MIN / 2),
-            Command::Bottom => self.move_selection(isize::MAX / 2),
-            Command::Refresh => self.reload(),
-            Command::OpenHome => self.open(Screen::Home),
-            Command::OpenDepartments => self.open(Screen::Departments),
-            Command::OpenAudit => self.open(Screen::Audit),
-            Command::OpenQueue => self.open(Screen::Queue),
-            Command::OpenCatalogue => self.open(Screen::Catalogue),
-            Command::OpenIntake => {
-                let may = self
-                    .session
-                    .as_ref()
-                    .is_some_and(|o| allows(&o.roles, Permission::ReceiveCase));
-                if !may {
-                    self.flash = Some(Msg::new(Level::Warn, "intake.forbidden"));
-                    return vec![];
-                }
-                self.open(Screen::Intake)
-            }
-            Command::Filter => {
-                let current = match self.screen {
-                    Screen::Queue => self.queue.filter.text.clone(),
-                    Screen::Catalogue => self.catalogue.filter.text.clone(),
-                    _ => return vec![],
-                };
-                self.filter_line = Some(FilterLine::new(current.as_deref()));
-                vec![]
-            }
-            Command::Open => match self.screen {
-                Screen::Catalogue if self.catalogue.guide.is_none() => self.open_guide(),
-                Screen::Queue if self.queue.case.is_none() => self.open_case(),
-                _ => vec![],
-            },
-            Command::Approve if self.screen == Screen::Queue => self.approve(),
-            Command::Disapprove if self.screen == Screen::Queue => self.disapprove(),
-            Command::Approve | Command::Disapprove => vec![],
-            Command::Claim if self.screen == Screen::Queue => self.claim_selected(),
-            Command::Release if self.screen == Screen::Queue => self.release_selected(),
-            Command::NextQueue if self.screen == Screen::Queue => self.switch_queue(1),
-            Command::PrevQueue if self.screen == Screen::Queue => self.switch_queue(-1),
-            Command::Claim | Command::Release | Command::NextQueue | Command::PrevQueue => vec![],
-        }
-    }
-
-    fn submit_command_line(&mut self, parsed: Parsed) -> Vec<Task> {
-        match parsed {
-            Parsed::Empty => {
-                self.command_line = None;
-                vec![]
-            }
-            Parsed::Run(command) => {
-                self.command_line = None;
-                self.run(command)
-            }
-            Parsed::Lang(lang) => {
-                self.command_line = None;
-                self.lang = lang;
-                self.flash = Some(Msg::new(Level::Info, "flash.lang"));
-                vec![]
-            }
-            Parsed::Unknown(name) => {
-                // Keep the command line open with what was typed, so it can be corrected.
-                if let Some(c) = &mut self.command_line {
-                    c.error = Some(Msg::new(Level::Error, "cmdline.unknown").arg("name", name));
-                }
-                vec![]
-            }
-        }
-    }
-
-    fn move_selection(&mut self, delta: isize) -> Vec<Task> {
-        match self.screen {
-            Screen::Departments => self.departments.move_by(delta),
-            Screen::Audit => self.audit.move_by(delta),
-            Screen::Queue => {
-                self.queue.view.move_by(delta);
-                return self.queue_more();
-            }
-            Screen::Catalogue => match &mut self.catalogue.guide {
-                Some(g) => {
-                    let s = g.scroll as isize + delta.clamp(-100, 100);
-                    g.scroll = s.clamp(0, 500) as u16;
-                }
-                None => self.catalogue.view.move_by(delta),
-            },
-            Screen::Home | Screen::Intake => {}
-        }
-        vec![]
-    }
-
-    /// The `/` filter was submitted: filter the current list on the server.
-    fn apply_filter(&mut self, text: String) -> Vec<Task> {
-        let text = Some(text.trim().to_string()).filter(|t| !t.is_empty());
-        match self.screen {
-            Screen::Queue => {
-                self.queue.filter.text = text;
-                self.queue.view.selected = 0;
-                self.reload_queue()
-            }
-            Screen::Catalogue => {
-                self.catalogue.filter.text = text;
-                self.catalogue.view.selected = 0;
-                self.reload_catalogue()
-            }
-            _ => vec![],
-        }
-    }
-
-    fn may_read_audit(&self) -> bool {
-        self.session
-            .as_ref()
-            .is_some_and(|o| allows(&o.roles, Permission::ReadAudit))
-    }
-
-    pub fn open(&mut self, screen: Screen) -> Vec<Task> {
-        if self.session.is_none() || self.locked {
-            return vec![];
-        }
-        if screen == Screen::Audit && !self.may_read_audit() {
-            self.flash = Some(Msg::new(Level::Warn, "audit.forbidden"));
-            return vec![];
-        }
-        self.flash = None;
-        if screen != self.screen {
-            self.history.push(self.screen);
-            self.screen = screen;
-        }
-        self.reload()
-    }
-
-    /// Starts loading the current screen's rows.
-    fn reload(&mut self) -> Vec<Task> {
-        match self.screen {
-            Screen::Home => vec![],
-            Screen::Intake => self.open_intake(),
-            Screen::Queue => self.reload_queue(),
-            Screen::Catalogue => self.reload_catalogue(),
-            Screen::Departments => {
-                self.departments.loading = true;
-                vec![Task::LoadDepartments]
-            }
-            Screen::Audit => match &self.session {
-                Some(op) => {
-                    self.audit.loading = true;
-                    vec![Task::LoadAudit {
-                        viewer: op.operator_id,
-                    }]
-                }
-                None => vec![],
-            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod commands;
 pub mod draw;
 pub mod event_loop;
 pub mod input;
