@@ -505,6 +505,17 @@ pub struct QueueRow {
     pub version: i32,
 }
 
+/// The columns of a `QueueRow`, shared by the queues and the case view.
+const QUEUE_ROW_SELECT: &str =
+    "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
+                d.code as department_code, c.applicant_kind::text as applicant_kind,
+                c.applicant_name, c.applicant_id_no, c.status::text as status,
+                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
+         from cases c
+         join items i using (item_id)
+         join departments d on d.department_id = c.department_id
+         left join operators o on o.operator_id = c.claimed_by";
+
 /// Where the next page starts: the sort key of the last row shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct After {
@@ -534,17 +545,8 @@ pub async fn queue(
     } else {
         "c.received_at"
     };
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-        "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
-                d.code as department_code, c.applicant_kind::text as applicant_kind,
-                c.applicant_name, c.applicant_id_no, c.status::text as status,
-                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
-         from cases c
-         join items i using (item_id)
-         join departments d on d.department_id = c.department_id
-         left join operators o on o.operator_id = c.claimed_by
-         where true",
-    );
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
+    q.push(" where true");
     match which {
         Queue::Mine => {
             q.push(" and c.claimed_by = ").push_bind(viewer);
@@ -649,20 +651,9 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
     if extra.department_id != me.department_id && !allows(&me.roles, Permission::SeeAllCases) {
         return Err(StoreError::Forbidden(Permission::WorkCase));
     }
-    let row: QueueRow = sqlx::query_as(
-        "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
-                d.code as department_code, c.applicant_kind::text as applicant_kind,
-                c.applicant_name, c.applicant_id_no, c.status::text as status,
-                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
-         from cases c
-         join items i using (item_id)
-         join departments d on d.department_id = c.department_id
-         left join operators o on o.operator_id = c.claimed_by
-         where c.case_id = $1",
-    )
-    .bind(case_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
+    q.push(" where c.case_id = ").push_bind(case_id);
+    let row: QueueRow = q.build_query_as().fetch_one(&mut *conn).await?;
     let materials: Vec<(String, bool)> = sqlx::query_as(
         "select m.name_zh, cm.provided from case_materials cm
          join item_materials m using (material_id)

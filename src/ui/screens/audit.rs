@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Row};
 
 use crate::i18n::{tr, trf};
 use crate::ui::app::App;
@@ -29,18 +29,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         list_status(f, app, &view.error, view.loading, block, area);
         return;
     };
-    let header = Row::new(
-        [
-            "audit.id",
-            "audit.at",
-            "audit.operator",
-            "audit.action",
-            "audit.entity",
-            "audit.detail",
-        ]
-        .map(|k| Cell::from(tr(lang, k))),
-    )
-    .style(t.accent);
     let body = rows.iter().map(|a| {
         let who = match (&a.operator_name, &a.operator_code) {
             (Some(n), Some(c)) => format!("{n} ({c})"),
@@ -74,12 +62,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(12),
         Constraint::Min(10),
     ];
-    let table = Table::new(body, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(t.selection)
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(view.selected));
+    let (table, mut state) = super::selectable_table(
+        app,
+        &[
+            "audit.id",
+            "audit.at",
+            "audit.operator",
+            "audit.action",
+            "audit.entity",
+            "audit.detail",
+        ],
+        body,
+        &widths,
+        block,
+        view.selected,
+    );
     f.render_stateful_widget(table, area, &mut state);
     if let Some(e) = &view.error {
         super::error_footer(f, app, e, area);

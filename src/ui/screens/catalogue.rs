@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
 
 use crate::i18n::{Lang, tr};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
@@ -98,17 +98,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         list_status(f, app, &view.error, view.loading, block, area);
         return;
     };
-    let header = Row::new(
-        [
-            "item.code",
-            "item.name",
-            "item.department",
-            "item.category",
-            "item.days",
-        ]
-        .map(|k| Cell::from(tr(lang, k))),
-    )
-    .style(t.accent);
     let body = rows.iter().map(|i| {
         let (name, dept) = match lang {
             Lang::ZhCn => (&i.name_zh, &i.department_zh),
@@ -135,12 +124,20 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(14),
         Constraint::Length(7),
     ];
-    let table = Table::new(body, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(t.selection)
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(view.selected));
+    let (table, mut state) = super::selectable_table(
+        app,
+        &[
+            "item.code",
+            "item.name",
+            "item.department",
+            "item.category",
+            "item.days",
+        ],
+        body,
+        &widths,
+        block,
+        view.selected,
+    );
     f.render_stateful_widget(table, area, &mut state);
 }
 

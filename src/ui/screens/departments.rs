@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Row};
 
 use crate::i18n::{Lang, tr, trf};
 use crate::ui::app::App;
@@ -29,17 +29,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         list_status(f, app, &view.error, view.loading, block, area);
         return;
     };
-    let header = Row::new(
-        [
-            "dept.code",
-            "dept.name",
-            "dept.kind",
-            "dept.windows",
-            "dept.operators",
-        ]
-        .map(|k| Cell::from(tr(lang, k))),
-    )
-    .style(t.accent);
     let body = rows.iter().map(|d| {
         let name = match lang {
             Lang::ZhCn => d.name_zh.clone(),
@@ -61,12 +50,20 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(7),
         Constraint::Length(7),
     ];
-    let table = Table::new(body, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(t.selection)
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(view.selected));
+    let (table, mut state) = super::selectable_table(
+        app,
+        &[
+            "dept.code",
+            "dept.name",
+            "dept.kind",
+            "dept.windows",
+            "dept.operators",
+        ],
+        body,
+        &widths,
+        block,
+        view.selected,
+    );
     f.render_stateful_widget(table, area, &mut state);
     if let Some(e) = &view.error {
         super::error_footer(f, app, e, area);

@@ -10,13 +10,33 @@ pub mod login;
 pub mod queue;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use crate::i18n::{tr, trf};
 use crate::ui::action::TaskError;
 use crate::ui::app::App;
+
+/// A table of a list screen: translated header, the selection marked by style and by `▶` (so
+/// it shows without colour), the selected row kept in view.
+pub(crate) fn selectable_table<'a>(
+    app: &App,
+    header_keys: &[&str],
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: &[Constraint],
+    block: Block<'a>,
+    selected: usize,
+) -> (Table<'a>, TableState) {
+    let t = &app.theme;
+    let header = Row::new(header_keys.iter().map(|k| Cell::from(tr(app.lang, k)))).style(t.accent);
+    let table = Table::new(rows, widths.to_vec())
+        .header(header)
+        .block(block)
+        .row_highlight_style(t.selection)
+        .highlight_symbol("▶ ");
+    (table, TableState::default().with_selected(Some(selected)))
+}
 
 /// What a table screen shows before it has rows: loading, or the error.
 pub(crate) fn list_status(

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
@@ -366,18 +366,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         list_status(f, app, &view.error, view.loading, block, body);
         return;
     };
-    let header = Row::new(
-        [
-            "queue.case_no",
-            "queue.item",
-            "queue.applicant",
-            "queue.id_no",
-            "queue.status",
-            "queue.holder",
-        ]
-        .map(|k| Cell::from(tr(lang, k))),
-    )
-    .style(t.accent);
     let body_rows = rows.iter().map(|r| {
         let item = match lang {
             Lang::ZhCn => r.item_zh.clone(),
@@ -412,12 +400,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(6),
         Constraint::Length(6),
     ];
-    let table = Table::new(body_rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(t.selection)
-        .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(view.selected));
+    let (table, mut state) = super::selectable_table(
+        app,
+        &[
+            "queue.case_no",
+            "queue.item",
+            "queue.applicant",
+            "queue.id_no",
+            "queue.status",
+            "queue.holder",
+        ],
+        body_rows,
+        &widths,
+        block,
+        view.selected,
+    );
     f.render_stateful_widget(table, body, &mut state);
     if let Some(e) = &view.error {
         super::error_footer(f, app, e, body);
