@@ -203,3 +203,77 @@ async fn a_claim_shows_in_the_other_window_within_a_second(pool: PgPool) {
     .await
     .unwrap();
 }
+
+/// At the window: a bad resident ID first (named beside the field, nothing lost, nothing saved),
+/// then the right one; the chief representative then decides the instant item from the queue.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let (_h, mut s) = start(&url, "en");
+        s.wait_for("Sign in");
+        s.send("clerk\t");
+        s.send("demo1234\r");
+        s.wait_for("Welcome");
+        s.send("n");
+        s.wait_for("Materials (Space ticks)");
+        s.send("SCJG-001");
+        s.send("\r");
+        s.wait_for("✔ SCJG-001");
+        s.send("\t");
+        s.send("王五\t");
+        s.send("110105194912310021\t");
+        s.send("13800138000\t");
+        s.send("人民路1号\t");
+        for _ in 0..4 {
+            s.send(" ");
+            s.send("\u{1b}[B"); // ↓
+        }
+        s.send("\r");
+        s.wait_for("check character does not match");
+        assert!(
+            s.contents().contains("110105194912310021"),
+            "what was typed stays"
+        );
+        // Correct the ID: the cursor is back in the ID field.
+        s.send("\u{1b}[F"); // End
+        s.send("\u{7f}"); // Backspace
+        s.send("X\r");
+        s.wait_for("Acceptance notice");
+        s.send("\r");
+        // A fresh form has the item field focused: q would type; Esc leaves the form first.
+        s.send("\u{1b}");
+        s.wait_for("Welcome");
+        s.send("q");
+        s.wait_exit();
+        s.assert_restored();
+
+        let (_h2, mut c) = start(&url, "en");
+        c.wait_for("Sign in");
+        c.send("chief\t");
+        c.send("demo1234\r");
+        c.wait_for("Welcome");
+        c.send("w");
+        c.wait_for("王*");
+        c.send("\r");
+        c.wait_for("Timeline:");
+        c.send("y");
+        c.wait_for("Approved");
+        c.send("q");
+        c.wait_exit();
+    })
+    .await
+    .unwrap();
+    let status: String = sqlx::query_scalar("select status::text from cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "approved");
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where entity = 'case' order by audit_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["case.accept", "case.approve"]);
+}

@@ -382,7 +382,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         |f: &mut Frame, ta: &mut TextArea<'static>, field: Field, key: &str, row: Rect| {
             let [l, input, err] = Layout::horizontal([
                 Constraint::Length(label_w),
-                Constraint::Length(32),
+                Constraint::Length(26),
                 Constraint::Min(1),
             ])
             .areas(row);
