@@ -464,3 +464,47 @@ async fn the_case_view_shows_materials_and_timeline_to_its_department(pool: PgPo
             .is_ok()
     );
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn done_recently_is_newest_first_and_pages(pool: PgPool) {
+    seed::seed(&pool, 42, 3000).await.unwrap();
+    let supervisor = op(&pool, "supervisor").await;
+    let f = QueueFilter::default();
+    let mut seen = vec![];
+    let mut after = None;
+    loop {
+        let page = cases::queue(&pool, supervisor, Queue::DoneRecently, &f, after, 100)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.next_page_after(Queue::DoneRecently));
+        seen.extend(page.into_iter().map(|r| (r.decided_at.unwrap(), r.case_id)));
+    }
+    let expected: i64 = sqlx::query_scalar(
+        "select count(*) from cases where decided_at > now() - interval '7 days'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(expected > 100, "{expected}");
+    assert_eq!(seen.len() as i64, expected);
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeats"
+    );
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn reassign_by_code_names_an_unknown_code(pool: PgPool) {
+    seeded(&pool).await;
+    let case_id = accepted_case(&pool, "SCJG-001").await;
+    let chief = op(&pool, "chief").await;
+    let v = version(&pool, case_id).await;
+    let e = cases::reassign_to_code(&pool, chief, case_id, v, "nobody")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { field: "to", .. }), "{e}");
+    cases::reassign_to_code(&pool, chief, case_id, v, " CLERK ")
+        .await
+        .unwrap();
+}

@@ -260,3 +260,28 @@ fn a_clerk_cannot_decide() {
     assert!(a.update(ch('y')).is_empty());
     assert!(a.flash.is_some());
 }
+
+#[test]
+fn the_chief_gives_a_case_to_someone_by_code() {
+    let mut chief = clerk();
+    chief.operator_id = 8;
+    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    let mut a = signed_in(Lang::ZhCn, chief);
+    a.update(ch('w'));
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(vec![queue_row(4, "企业设立登记", "张小三", "accepted")]),
+    });
+    assert!(a.update(ch('g')).is_empty());
+    type_text(&mut a, "scjg02");
+    let tasks = a.update(key(KeyCode::Enter));
+    assert!(matches!(
+        tasks.as_slice(),
+        [Task::Reassign { viewer: 8, case_id: 4, version: 1, to_code }] if to_code == "scjg02"
+    ));
+    // A clerk may not.
+    let mut b = with_rows(Lang::En);
+    assert!(b.update(ch('g')).is_empty());
+    assert!(b.filter_line.is_none());
+}

@@ -378,6 +378,23 @@ pub async fn reassign(
     Ok(())
 }
 
+/// `reassign`, naming the new holder by login code (as the chief representative types it).
+pub async fn reassign_to_code(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+    version: i32,
+    to_code: &str,
+) -> Result<(), StoreError> {
+    let to: Option<i64> =
+        sqlx::query_scalar("select operator_id from operators where code = $1 and active")
+            .bind(to_code.trim().to_lowercase())
+            .fetch_optional(pool)
+            .await?;
+    let to = to.ok_or_else(|| invalid("to", format!("no active operator `{}`", to_code.trim())))?;
+    reassign(pool, operator_id, case_id, version, to).await
+}
+
 /// Decides an instant item at the window (即办件): approve, or disapprove with a reason.
 pub async fn decide_instant(
     pool: &PgPool,
@@ -501,8 +518,22 @@ pub struct QueueRow {
     pub claimed_by_name: Option<String>,
     pub received_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
     pub is_instant: bool,
     pub version: i32,
+}
+
+impl QueueRow {
+    /// Where the next page starts after this row, in the order of `queue`.
+    pub fn next_page_after(&self, which: Queue) -> After {
+        After {
+            at: match which {
+                Queue::DoneRecently => self.decided_at.unwrap_or(self.received_at),
+                _ => self.received_at,
+            },
+            case_id: self.case_id,
+        }
+    }
 }
 
 /// The columns of a `QueueRow`, shared by the queues and the case view.
@@ -510,7 +541,8 @@ const QUEUE_ROW_SELECT: &str =
     "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
                 d.code as department_code, c.applicant_kind::text as applicant_kind,
                 c.applicant_name, c.applicant_id_no, c.status::text as status,
-                o.name as claimed_by_name, c.received_at, c.accepted_at, i.is_instant, c.version
+                o.name as claimed_by_name, c.received_at, c.accepted_at, c.decided_at,
+                i.is_instant, c.version
          from cases c
          join items i using (item_id)
          join departments d on d.department_id = c.department_id
@@ -539,11 +571,12 @@ pub async fn queue(
     if !(sees_all || allows(&me.roles, Permission::WorkCase)) {
         return Err(StoreError::Forbidden(Permission::WorkCase));
     }
-    // Decided cases sort by decision time, open ones by reception time.
-    let sort = if which == Queue::DoneRecently {
-        "c.decided_at"
+    // Decided cases: newest decision first. Open ones: oldest reception first (the longest
+    // waiting at the top). Both are keyset-paged on (time, case_id) in that direction.
+    let (sort, dir, cmp) = if which == Queue::DoneRecently {
+        ("c.decided_at", "desc", "<")
     } else {
-        "c.received_at"
+        ("c.received_at", "asc", ">")
     };
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
     q.push(" where true");
@@ -594,14 +627,16 @@ pub async fn queue(
             .push_bind(d + chrono::Days::new(1));
     }
     if let Some(a) = after {
-        q.push(format_args!(" and ({sort}, c.case_id) > ("))
+        q.push(format_args!(" and ({sort}, c.case_id) {cmp} ("))
             .push_bind(a.at)
             .push(", ")
             .push_bind(a.case_id)
             .push(")");
     }
-    q.push(format_args!(" order by {sort}, c.case_id limit "))
-        .push_bind(limit);
+    q.push(format_args!(
+        " order by {sort} {dir}, c.case_id {dir} limit "
+    ))
+    .push_bind(limit);
     Ok(q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?)
 }
 

@@ -120,6 +120,13 @@ pub enum Task {
         viewer: i64,
         case_id: i64,
     },
+    /// The chief representative gives a case to another operator (by login code).
+    Reassign {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+        to_code: String,
+    },
     /// An instant decision at the window.
     Decide {
         viewer: i64,
@@ -169,6 +176,13 @@ impl fmt::Debug for Task {
             Task::LoadCatalogue { filter } => f
                 .debug_struct("LoadCatalogue")
                 .field("filter", filter)
+                .finish(),
+            Task::Reassign {
+                case_id, to_code, ..
+            } => f
+                .debug_struct("Reassign")
+                .field("case_id", case_id)
+                .field("to_code", to_code)
                 .finish(),
             Task::LoadCase { case_id, .. } => f
                 .debug_struct("LoadCase")
@@ -220,7 +234,7 @@ impl Task {
             Task::Intake { .. } => "intake",
             Task::LoadCase { .. } => "case",
             Task::Decide { .. } => "decide",
-            Task::Claim { .. } | Task::Release { .. } => "claim",
+            Task::Claim { .. } | Task::Release { .. } | Task::Reassign { .. } => "claim",
             Task::RecordSession { .. } => "session",
         }
     }

@@ -105,6 +105,15 @@ impl App {
                 if let Some(fl) = self.filter_line.take() {
                     return match fl.purpose {
                         LinePurpose::Filter => self.apply_filter(fl.text()),
+                        LinePurpose::Reassign { case_id, version } => match &self.session {
+                            Some(op) => vec![Task::Reassign {
+                                viewer: op.operator_id,
+                                case_id,
+                                version,
+                                to_code: fl.text(),
+                            }],
+                            None => vec![],
+                        },
                         LinePurpose::Reason { case_id, version } => {
                             let reason = fl.text();
                             match &self.session {
@@ -170,6 +179,8 @@ impl App {
                 _ => vec![],
             },
             Command::Approve if self.screen == Screen::Queue => self.approve(),
+            Command::Reassign if self.screen == Screen::Queue => self.reassign_selected(),
+            Command::Reassign => vec![],
             Command::Disapprove if self.screen == Screen::Queue => self.disapprove(),
             Command::Approve | Command::Disapprove => vec![],
             Command::Claim if self.screen == Screen::Queue => self.claim_selected(),

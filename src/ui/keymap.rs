@@ -47,10 +47,11 @@ pub enum Command {
     OpenIntake,
     Approve,
     Disapprove,
+    Reassign,
 }
 
 impl Command {
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -83,6 +84,7 @@ impl Command {
         Command::OpenIntake,
         Command::Approve,
         Command::Disapprove,
+        Command::Reassign,
     ];
 
     pub fn name(self) -> &'static str {
@@ -119,6 +121,7 @@ impl Command {
             Command::OpenIntake => "open_intake",
             Command::Approve => "approve",
             Command::Disapprove => "disapprove",
+            Command::Reassign => "reassign",
         }
     }
 

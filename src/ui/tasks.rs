@@ -71,6 +71,18 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::Reassign {
+                    viewer,
+                    case_id,
+                    version,
+                    to_code,
+                } => Some(Action::ClaimDone {
+                    claim: false,
+                    result: cases::reassign_to_code(&pool, viewer, case_id, version, &to_code)
+                        .await
+                        .map(|()| true)
+                        .map_err(TaskError::from),
+                }),
                 Task::LoadCase { viewer, case_id } => Some(Action::CaseLoaded {
                     case_id,
                     result: cases::detail(&pool, viewer, case_id)

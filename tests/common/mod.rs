@@ -175,6 +175,7 @@ pub fn queue_row(
             .with_ymd_and_hms(2026, 11, 26, 1, i as u32, 0)
             .unwrap(),
         accepted_at: None,
+        decided_at: None,
         is_instant: i % 2 == 0,
         version: 1,
     }

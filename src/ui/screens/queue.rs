@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
 use crate::i18n::{Lang, tr};
-use crate::store::cases::{After, CaseDetail, Queue, QueueFilter, QueueRow};
+use crate::store::cases::{CaseDetail, Queue, QueueFilter, QueueRow};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 use crate::ui::screens::list_status;
@@ -150,21 +150,11 @@ impl App {
         let Some(last) = q.view.rows.as_ref().and_then(|r| r.last()) else {
             return vec![];
         };
-        let at = if q.which == Queue::DoneRecently {
-            // Done cases sort by decision time, which the row does not carry; its reception
-            // time is a safe lower bound only for open queues, so done lists load one page.
-            return vec![];
-        } else {
-            last.received_at
-        };
         let task = Task::LoadQueue {
             viewer: op.operator_id,
             which: q.which,
             filter: q.filter.clone(),
-            after: Some(After {
-                at,
-                case_id: last.case_id,
-            }),
+            after: Some(last.next_page_after(q.which)),
         };
         self.queue.view.loading = true;
         vec![task]
@@ -282,6 +272,27 @@ impl App {
         let mut tasks = self.reload_case();
         tasks.extend(self.reload_queue());
         tasks
+    }
+
+    /// The chief representative gives the selected case to someone: the line asks for a code.
+    pub(crate) fn reassign_selected(&mut self) -> Vec<Task> {
+        let may = self
+            .session
+            .as_ref()
+            .is_some_and(|o| allows(&o.roles, Permission::ReassignCase));
+        let Some(row) = self.selected_case() else {
+            return vec![];
+        };
+        let purpose = LinePurpose::Reassign {
+            case_id: row.case_id,
+            version: row.version,
+        };
+        if may {
+            self.filter_line = Some(FilterLine::with_purpose(None, purpose));
+        } else {
+            self.flash = Some(Msg::new(Level::Warn, "list.forbidden"));
+        }
+        vec![]
     }
 
     pub(crate) fn claim_selected(&mut self) -> Vec<Task> {

@@ -19,6 +19,11 @@ pub enum LinePurpose {
         case_id: i64,
         version: i32,
     },
+    /// The login code of the operator to give this case to.
+    Reassign {
+        case_id: i64,
+        version: i32,
+    },
 }
 
 pub struct FilterLine {
@@ -66,6 +71,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let prompt = match fl.purpose {
         LinePurpose::Filter => "/".to_string(),
         LinePurpose::Reason { .. } => format!("{} ", crate::i18n::tr(app.lang, "case.reason")),
+        LinePurpose::Reassign { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "case.reassign_to"))
+        }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
     let [slash, input] =
