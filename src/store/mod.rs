@@ -2,6 +2,7 @@
 //! how something looks; they return data or a typed error.
 
 pub mod audit;
+pub mod case_queue;
 pub mod cases;
 pub mod catalog;
 pub mod departments;

@@ -1,0 +1,242 @@
+//! Reading cases: the queues (keyset-paged, filtered on the server) and the case view.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+use super::StoreError;
+use super::cases::actor;
+use crate::domain::permission::{Permission, allows};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Claimed by me, open.
+    Mine,
+    /// Open and unclaimed, in my department.
+    Department,
+    /// Every open case (supervisors).
+    AllOpen,
+    /// Decided in the last 7 days, in my department (all, for supervisors).
+    DoneRecently,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    /// Item name or code, applicant name, or case number, anywhere.
+    pub text: Option<String>,
+    pub status: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueRow {
+    pub case_id: i64,
+    pub case_no: String,
+    pub item_zh: String,
+    pub item_en: String,
+    pub department_code: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id_no: String,
+    pub status: String,
+    pub claimed_by_name: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub is_instant: bool,
+    pub version: i32,
+}
+
+impl QueueRow {
+    /// Where the next page starts after this row, in the order of `queue`.
+    pub fn next_page_after(&self, which: Queue) -> After {
+        After {
+            at: match which {
+                Queue::DoneRecently => self.decided_at.unwrap_or(self.received_at),
+                _ => self.received_at,
+            },
+            case_id: self.case_id,
+        }
+    }
+}
+
+/// The columns of a `QueueRow`, shared by the queues and the case view.
+const QUEUE_ROW_SELECT: &str =
+    "select c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
+                d.code as department_code, c.applicant_kind::text as applicant_kind,
+                c.applicant_name, c.applicant_id_no, c.status::text as status,
+                o.name as claimed_by_name, c.received_at, c.accepted_at, c.decided_at,
+                i.is_instant, c.version
+         from cases c
+         join items i using (item_id)
+         join departments d on d.department_id = c.department_id
+         left join operators o on o.operator_id = c.claimed_by";
+
+/// Where the next page starts: the sort key of the last row shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub at: DateTime<Utc>,
+    pub case_id: i64,
+}
+
+/// One page of a queue, oldest first (keyset pagination: the cost of a page does not grow with
+/// how far down it is).
+pub async fn queue(
+    pool: &PgPool,
+    viewer: i64,
+    which: Queue,
+    f: &QueueFilter,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<QueueRow>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    let me = actor(&mut conn, viewer).await?;
+    let sees_all = allows(&me.roles, Permission::SeeAllCases);
+    if !(sees_all || allows(&me.roles, Permission::WorkCase)) {
+        return Err(StoreError::Forbidden(Permission::WorkCase));
+    }
+    // Decided cases: newest decision first. Open ones: oldest reception first (the longest
+    // waiting at the top). Both are keyset-paged on (time, case_id) in that direction.
+    let (sort, dir, cmp) = if which == Queue::DoneRecently {
+        ("c.decided_at", "desc", "<")
+    } else {
+        ("c.received_at", "asc", ">")
+    };
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
+    q.push(" where true");
+    match which {
+        Queue::Mine => {
+            q.push(" and c.claimed_by = ").push_bind(viewer);
+            q.push(" and c.status in ('accepted', 'correction')");
+        }
+        Queue::Department => {
+            q.push(" and c.department_id = ")
+                .push_bind(me.department_id);
+            q.push(" and c.status in ('accepted', 'correction') and c.claimed_by is null");
+        }
+        Queue::AllOpen => {
+            if !sees_all {
+                return Err(StoreError::Forbidden(Permission::SeeAllCases));
+            }
+            q.push(" and c.status in ('accepted', 'correction')");
+        }
+        Queue::DoneRecently => {
+            if !sees_all {
+                q.push(" and c.department_id = ")
+                    .push_bind(me.department_id);
+            }
+            q.push(" and c.decided_at > now() - interval '7 days'");
+        }
+    }
+    if let Some(t) = f.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let p = format!("%{}%", super::catalog::escape_like(t));
+        q.push(" and (i.name_zh ilike ")
+            .push_bind(p.clone())
+            .push(" or i.code ilike ")
+            .push_bind(p.clone())
+            .push(" or c.applicant_name ilike ")
+            .push_bind(p.clone())
+            .push(" or c.case_no ilike ")
+            .push_bind(p)
+            .push(")");
+    }
+    if let Some(s) = &f.status {
+        q.push(" and c.status::text = ").push_bind(s.clone());
+    }
+    if let Some(d) = f.from {
+        q.push(format_args!(" and {sort} >= ")).push_bind(d);
+    }
+    if let Some(d) = f.to {
+        q.push(format_args!(" and {sort} < "))
+            .push_bind(d + chrono::Days::new(1));
+    }
+    if let Some(a) = after {
+        q.push(format_args!(" and ({sort}, c.case_id) {cmp} ("))
+            .push_bind(a.at)
+            .push(", ")
+            .push_bind(a.case_id)
+            .push(")");
+    }
+    q.push(format_args!(
+        " order by {sort} {dir}, c.case_id {dir} limit "
+    ))
+    .push_bind(limit);
+    Ok(q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?)
+}
+
+/// One case as the case view shows it: the applicant in full (the viewer may see them), the
+/// materials checklist and the timeline from the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetail {
+    pub row: QueueRow,
+    pub applicant_phone: String,
+    pub applicant_address: String,
+    pub department_id: i64,
+    pub correction_note: Option<String>,
+    pub decision_reason: Option<String>,
+    /// (name, provided)
+    pub materials: Vec<(String, bool)>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub operator_name: Option<String>,
+    pub action: String,
+}
+
+/// A case of the viewer's department (any case, for supervisors).
+pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDetail, StoreError> {
+    let mut conn = pool.acquire().await?;
+    let me = actor(&mut conn, viewer).await?;
+    #[derive(sqlx::FromRow)]
+    struct Extra {
+        applicant_phone: String,
+        applicant_address: String,
+        department_id: i64,
+        correction_note: Option<String>,
+        decision_reason: Option<String>,
+    }
+    let extra: Extra = sqlx::query_as(
+        "select applicant_phone, applicant_address, department_id, correction_note,
+                decision_reason
+         from cases where case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("case"))?;
+    if extra.department_id != me.department_id && !allows(&me.roles, Permission::SeeAllCases) {
+        return Err(StoreError::Forbidden(Permission::WorkCase));
+    }
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
+    q.push(" where c.case_id = ").push_bind(case_id);
+    let row: QueueRow = q.build_query_as().fetch_one(&mut *conn).await?;
+    let materials: Vec<(String, bool)> = sqlx::query_as(
+        "select m.name_zh, cm.provided from case_materials cm
+         join item_materials m using (material_id)
+         where cm.case_id = $1 order by m.position",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let timeline: Vec<TimelineEntry> = sqlx::query_as(
+        "select a.at, o.name as operator_name, a.action
+         from audit_log a left join operators o using (operator_id)
+         where a.entity = 'case' and a.entity_id = $1 order by a.audit_id",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(CaseDetail {
+        row,
+        applicant_phone: extra.applicant_phone,
+        applicant_address: extra.applicant_address,
+        department_id: extra.department_id,
+        correction_note: extra.correction_note,
+        decision_reason: extra.decision_reason,
+        materials,
+        timeline,
+    })
+}
