@@ -464,11 +464,12 @@ impl Keymap {
         self.map.get(&ctx).into_iter().flat_map(|m| m.iter())
     }
 
-    /// The first key bound to a command in a context (for hints such as "? help").
-    pub fn key_for(&self, contexts: &[Context], command: Command) -> Option<Key> {
+    /// The first key bound to a command in the contexts (for hints such as "? help"). While
+    /// `typing`, keys that would type into a field are skipped.
+    pub fn key_for(&self, contexts: &[Context], command: Command, typing: bool) -> Option<Key> {
         contexts.iter().find_map(|c| {
             self.bindings(*c)
-                .find(|b| b.command == command)
+                .find(|b| b.command == command && !(typing && b.key.is_text()))
                 .map(|b| b.key)
         })
     }

@@ -11,7 +11,7 @@ use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, ListView};
 use crate::ui::screens::list_status;
-use crate::ui::widgets::colon;
+use crate::ui::widgets::label_value;
 
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueState {
@@ -156,12 +156,7 @@ fn draw_guide(f: &mut Frame, app: &App, g: &GuideView, area: Rect) {
             t.title,
         ));
     let mut lines: Vec<Line> = vec![];
-    let field = |key: &str, value: String| -> Line<'static> {
-        Line::from(vec![
-            Span::styled(format!("{}{}", tr(lang, key), colon(lang)), t.accent),
-            Span::styled(value, t.text),
-        ])
-    };
+    let field = |key: &str, value: String| label_value(lang, t, key, value);
     lines.push(field("item.department", dept.clone()));
     lines.push(field("item.category", category(lang, &g.item.category)));
     let days = if g.item.is_instant {

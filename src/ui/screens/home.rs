@@ -49,7 +49,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ] {
         let key = app
             .keymap
-            .key_for(&[Context::Home, Context::Global], cmd)
+            .key_for(&[Context::Home, Context::Global], cmd, false)
             .map(|k| k.to_string())
             .unwrap_or_default();
         lines.push(Line::from(vec![

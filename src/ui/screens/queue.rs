@@ -13,8 +13,8 @@ use crate::store::cases::{CaseDetail, Queue, QueueFilter, QueueRow};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 use crate::ui::screens::list_status;
-use crate::ui::widgets::colon;
 use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
+use crate::ui::widgets::label_value;
 
 pub const QUEUES: [Queue; 4] = [
     Queue::Mine,
@@ -450,12 +450,7 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
             t.danger,
         ))),
         Some(Ok(d)) => {
-            let field = |key: &str, value: String| -> Line<'static> {
-                Line::from(vec![
-                    Span::styled(format!("{}{}", tr(lang, key), colon(lang)), t.accent),
-                    Span::styled(value, t.text),
-                ])
-            };
+            let field = |key: &str, value: String| label_value(lang, t, key, value);
             let item = match lang {
                 Lang::ZhCn => &d.row.item_zh,
                 Lang::En => &d.row.item_en,

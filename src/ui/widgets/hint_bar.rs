@@ -53,17 +53,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
     for (cmd, label) in wanted {
         // While a field has the keyboard, letters type into it, so only other keys are hints.
-        let key = if app.text_focused() {
-            contexts.iter().find_map(|c| {
-                app.keymap
-                    .bindings(*c)
-                    .find(|b| b.command == cmd && !b.key.is_text())
-                    .map(|b| b.key)
-            })
-        } else {
-            app.keymap.key_for(&contexts, cmd)
-        };
-        if let Some(k) = key {
+        if let Some(k) = app.keymap.key_for(&contexts, cmd, app.text_focused()) {
             spans.push(Span::styled(k.to_string(), t.key));
             spans.push(Span::styled(format!(" {label}  "), t.muted));
         }

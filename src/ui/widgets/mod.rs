@@ -25,12 +25,7 @@ pub fn key_hints(
 ) -> String {
     let mut parts: Vec<(String, &str)> = vec![];
     for (cmd, label) in hints {
-        let Some(key) = contexts.iter().find_map(|c| {
-            keymap
-                .bindings(*c)
-                .find(|b| b.command == *cmd && !(typing && b.key.is_text()))
-                .map(|b| b.key)
-        }) else {
+        let Some(key) = keymap.key_for(contexts, *cmd, typing) else {
             continue;
         };
         match parts.iter_mut().find(|(_, l)| l == label) {
@@ -51,6 +46,14 @@ pub fn colon(lang: Lang) -> &'static str {
         Lang::ZhCn => "：",
         Lang::En => ": ",
     }
+}
+
+/// "Label：value" as one line, the label in the accent style (guides, the case view).
+pub fn label_value(lang: Lang, t: &Theme, key: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{}{}", tr(lang, key), colon(lang)), t.accent),
+        Span::styled(value, t.text),
+    ])
 }
 
 /// A `width`×`height` rectangle centred in `area` (clipped to it).
