@@ -23,6 +23,7 @@ fn app(lang: Lang) -> App {
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::defaults(),
         idle_lock_minutes: 10,
+        thresholds: Default::default(),
         demo_accounts: vec![],
         demo_password: None,
     };

@@ -66,6 +66,10 @@ pub struct Settings {
     pub lockout_minutes: Setting<u32>,
     pub idle_lock_minutes: Setting<u32>,
     pub log_level: Setting<String>,
+    /// Warning thresholds (预警): yellow when at most this many working days remain…
+    pub yellow_days_left: Setting<u32>,
+    /// …or when at least this share (percent) of the limit is used.
+    pub yellow_percent_used: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -110,6 +114,15 @@ struct FileConfig {
     security: FileSecurity,
     #[serde(default)]
     log: FileLog,
+    #[serde(default)]
+    time_limits: FileTimeLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTimeLimits {
+    yellow_days_left: Option<Spanned<i64>>,
+    yellow_percent_used: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,6 +205,14 @@ fn check_count(n: i64) -> Result<u32, String> {
     }
 }
 
+fn check_range(n: i64, lo: i64, hi: i64) -> Result<u32, String> {
+    if (lo..=hi).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(format!("must be between {lo} and {hi}, got {n}"))
+    }
+}
+
 fn check_theme(name: &str) -> Result<String, String> {
     if THEMES.contains(&name) {
         Ok(name.to_string())
@@ -236,6 +257,8 @@ impl Settings {
             lockout_minutes: Setting::default(15),
             idle_lock_minutes: Setting::default(10),
             log_level: Setting::default("info".to_string()),
+            yellow_days_left: Setting::default(2),
+            yellow_percent_used: Setting::default(75),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -361,6 +384,22 @@ impl Settings {
         if let Some(v) = take(&cfg.log.level, "log.level", |l| check_level(l), &file_err)? {
             self.log_level.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.time_limits.yellow_days_left,
+            "time_limits.yellow_days_left",
+            |n| check_range(*n, 0, 60),
+            &file_err,
+        )? {
+            self.yellow_days_left.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.time_limits.yellow_percent_used,
+            "time_limits.yellow_percent_used",
+            |n| check_range(*n, 1, 100),
+            &file_err,
+        )? {
+            self.yellow_percent_used.set(v, src());
+        }
         Ok(())
     }
 
@@ -407,6 +446,14 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_IDLE_LOCK_MINUTES") {
             let n = check_minutes(num(var, &v)?, "idle lock minutes").map_err(bad(var))?;
             self.idle_lock_minutes.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_YELLOW_DAYS_LEFT") {
+            let n = check_range(num(var, &v)?, 0, 60).map_err(bad(var))?;
+            self.yellow_days_left.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_YELLOW_PERCENT_USED") {
+            let n = check_range(num(var, &v)?, 1, 100).map_err(bad(var))?;
+            self.yellow_percent_used.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
@@ -495,6 +542,16 @@ impl Settings {
                 self.log_level.value.clone(),
                 &self.log_level.source,
             ),
+            (
+                "time_limits.yellow_days_left",
+                self.yellow_days_left.value.to_string(),
+                &self.yellow_days_left.source,
+            ),
+            (
+                "time_limits.yellow_percent_used",
+                self.yellow_percent_used.value.to_string(),
+                &self.yellow_percent_used.source,
+            ),
         ];
         let effective_theme = if self.no_color {
             "mono (NO_COLOR is set)".to_string()
@@ -515,6 +572,13 @@ impl Settings {
             out.push_str(&format!("{k:<width$} = {v}    # {src}\n"));
         }
         out
+    }
+
+    pub fn thresholds(&self) -> crate::domain::calendar::Thresholds {
+        crate::domain::calendar::Thresholds {
+            yellow_days_left: self.yellow_days_left.value,
+            yellow_percent_used: self.yellow_percent_used.value,
+        }
     }
 
     pub fn lockout_policy(&self) -> crate::domain::lockout::LockoutPolicy {

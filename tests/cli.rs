@@ -29,22 +29,37 @@ fn config_show_names_each_source() {
         .env("DATABASE_URL", "postgres://ow:hunter2@db/onewindow")
         .args(["--lang", "zh-CN", "config", "show"]));
     assert_eq!(code, 0, "{err}");
+    // One line per setting: `key = value    # source`, the keys padded to one width.
+    let line = |key: &str| -> String {
+        let l = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("{key} missing: {out}"));
+        l.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     assert!(
-        out.contains("ui.theme                   = light    # file "),
+        line("ui.theme").starts_with("ui.theme = light # file "),
         "{out}"
     );
-    assert!(
-        out.contains("security.lockout_minutes   = 25    # env ONEWINDOW_LOCKOUT_MINUTES"),
-        "{out}"
+    assert_eq!(
+        line("security.lockout_minutes"),
+        "security.lockout_minutes = 25 # env ONEWINDOW_LOCKOUT_MINUTES"
     );
-    assert!(
-        out.contains("ui.lang                    = zh-CN    # flag --lang"),
-        "{out}"
+    assert_eq!(line("ui.lang"), "ui.lang = zh-CN # flag --lang");
+    assert_eq!(
+        line("database.url"),
+        "database.url = postgres://ow:****@db/onewindow # env DATABASE_URL"
     );
-    assert!(
-        out.contains("postgres://ow:****@db/onewindow    # env DATABASE_URL"),
-        "{out}"
+    assert_eq!(
+        line("time_limits.yellow_days_left"),
+        "time_limits.yellow_days_left = 2 # default"
     );
+    let columns: Vec<usize> = out
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.find(" = ").unwrap())
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{out}");
     assert!(!out.contains("hunter2"));
 }
 
@@ -145,4 +160,90 @@ async fn status_lists_migrations_and_refuses_a_newer_database(pool: PgPool) {
         .env("DATABASE_URL", &url));
     assert_eq!(code, 1);
     assert!(err.contains("schema version 99999"), "{err}");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn calendar_due_prints_the_date_and_flags_an_unloaded_year(pool: PgPool) {
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    // National Day 2026: Wednesday 09-30 + 1 working day is Thursday 10-08.
+    let (code, out, err) = run(bin(home.path())
+        .args(["calendar", "due", "--from", "2026-09-30", "--days", "1"])
+        .env("DATABASE_URL", &url));
+    assert_eq!((code, out.as_str()), (0, "2026-10-08\n"), "{err}");
+    // Into 2027, not loaded: the provisional date, the missing year on stderr, exit 4.
+    let (code, out, err) = run(bin(home.path())
+        .args(["calendar", "due", "--from", "2026-12-30", "--days", "3"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(out.lines().next(), Some("2027-01-04"));
+    assert!(err.contains("2027") && err.contains("provisional"), "{err}");
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "due", "--from", "2026-02-30", "--days", "3"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let bad = home.path().join("2027-bad.toml");
+    std::fs::write(
+        &bad,
+        "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\nwork = [\"2027-01-05\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "import"])
+        .arg(&bad)
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "admin")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 6") && err.contains("weekend"), "{err}");
+    assert!(err.contains("nothing was loaded"), "{err}");
+
+    let good = home.path().join("2027.toml");
+    std::fs::write(
+        &good,
+        "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\n",
+    )
+    .unwrap();
+    // Without credentials and without a terminal to ask on: usage error.
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "import"])
+        .arg(&good)
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ONEWINDOW_OPERATOR"), "{err}");
+    // A window clerk may not.
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "import"])
+        .arg(&good)
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "clerk")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 1, "{err}");
+    let (code, out, err) = run(bin(home.path())
+        .args(["calendar", "import"])
+        .arg(&good)
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "admin")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("loaded 2027"), "{out}");
+    let (code, out, err) = run(bin(home.path())
+        .args(["calendar", "show", "--year", "2027"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("by admin") && out.contains("2027-01-01  周五  holiday  元旦"),
+        "{out}"
+    );
+    let (code, out, _) = run(bin(home.path())
+        .args(["calendar", "due", "--from", "2026-12-30", "--days", "3"])
+        .env("DATABASE_URL", &url));
+    assert_eq!((code, out.as_str()), (0, "2027-01-05\n"));
 }

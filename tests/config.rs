@@ -109,7 +109,16 @@ fn show_hides_the_password_and_names_sources() {
         "{out}"
     );
     assert!(out.contains("full.toml"), "{out}");
-    assert!(out.contains("security.lockout_minutes   = 30"), "{out}");
+    let value = |key: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .map(str::to_string)
+    };
+    assert_eq!(value("security.lockout_minutes").as_deref(), Some("30"));
+    assert_eq!(value("time_limits.yellow_days_left").as_deref(), Some("3"));
+    let t = s.thresholds();
+    assert_eq!((t.yellow_days_left, t.yellow_percent_used), (3, 80));
 }
 
 #[test]
@@ -152,6 +161,13 @@ fn bad_files_name_the_line_and_the_key() {
 
     let (line, _) = file_error("config/invalid/syntax.toml");
     assert_eq!(line, 1);
+
+    let (line, msg) = file_error("config/invalid/yellow_percent_zero.toml");
+    assert_eq!(line, 3);
+    assert!(
+        msg.contains("time_limits.yellow_percent_used") && msg.contains("between 1 and 100"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -368,14 +368,14 @@ async fn queues_page_by_keyset_and_respect_roles(pool: PgPool) {
             break;
         }
         let last = page.last().unwrap();
-        after = Some(After {
-            at: last.received_at,
-            case_id: last.case_id,
-        });
-        seen.extend(
-            page.into_iter()
-                .map(|r| (r.received_at, r.case_id, r.department_code)),
-        );
+        after = Some(last.next_page_after(Queue::Department));
+        seen.extend(page.into_iter().map(|r| {
+            (
+                r.due_date.unwrap_or(cases::NO_DUE_DATE),
+                r.case_id,
+                r.department_code,
+            )
+        }));
     }
     let expected: i64 = sqlx::query_scalar(
         "select count(*) from cases c join departments d using (department_id)

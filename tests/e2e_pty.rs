@@ -241,6 +241,9 @@ async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
         s.send("\u{7f}"); // Backspace
         s.send("X\r");
         s.wait_for("Acceptance notice");
+        // The promised completion date, counted in working days (SCJG-001 promises some).
+        s.wait_for("Promised completion");
+        s.wait_for("working days");
         s.send("\r");
         // A fresh form has the item field focused: q would type; Esc leaves the form first.
         s.send("\u{1b}");

@@ -19,6 +19,8 @@ fn with_rows(lang: Lang) -> App {
             queue_row(1, "企业设立登记", "张小三", "accepted"),
             queue_row(2, "食品经营许可", "欧阳小明", "correction"),
             queue_row(3, "个体工商户登记", "李四", "accepted"),
+            queue_row(4, "建设工程消防设计审查", "王五", "accepted"),
+            queue_row(5, "食品经营许可", "赵六", "accepted"),
         ]),
     });
     a
@@ -133,6 +135,22 @@ fn queue_snapshots_mask_applicants() {
     }
 }
 
+/// Wide terminals show every column of the issue: department, acceptance day, ID number.
+/// Warning levels show as text (`!!` overdue, `!` yellow) as well as colour.
+#[test]
+fn wide_queue_shows_every_column_and_the_warning_marks() {
+    for lang in Lang::ALL {
+        let mut a = with_rows(lang);
+        let screen = render(&mut a, 120, 24);
+        assert!(screen.contains("!!-1"), "{screen}");
+        assert!(
+            screen.contains("!0") && screen.contains("11-30~"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("queue_wide_{}", lang.code()), screen);
+    }
+}
+
 #[test]
 fn catalogue_enter_opens_the_guide_and_esc_closes_it() {
     use onewindow::store::catalog::{Guide, ItemRow, Material};
@@ -231,7 +249,7 @@ fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
     };
     a.update(Action::CaseLoaded {
         case_id: 2,
-        result: Ok(detail),
+        result: Ok(Box::new(detail)),
     });
     insta::assert_snapshot!("case_view_en", render(&mut a, 80, 24));
     // x asks for the reason; Enter sends the disapproval with it.

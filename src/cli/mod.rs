@@ -1,9 +1,12 @@
 //! The command line: one module per headless command, plus the TUI launcher.
 //!
 //! Exit codes (docs/operations.md): 0 success; 1 error (configuration, database, I/O);
-//! 2 bad usage; 3 `audit verify` found a broken chain.
+//! 2 bad usage (including a bad input file); 3 `audit verify` found a broken chain; 4 `calendar
+//! due` counted through a year whose holidays are not loaded (the date printed is provisional).
 
 pub mod audit;
+mod auth;
+pub mod calendar;
 pub mod config_cmd;
 pub mod db;
 pub mod demo;
@@ -19,6 +22,7 @@ use crate::config::{Flags, Settings};
 pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_AUDIT_BROKEN: u8 = 3;
+pub const EXIT_PROVISIONAL: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +74,9 @@ pub enum Cmd {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// The working-day calendar: import a year's holidays, show a year, count a due date.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCmd),
 }
 
 impl GlobalArgs {
@@ -134,6 +141,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Db(c)) => db::run(&settings, c).await,
             Some(Cmd::Config(c)) => config_cmd::run(&settings, c),
             Some(Cmd::Audit(c)) => audit::run(&settings, c).await,
+            Some(Cmd::Calendar(c)) => calendar::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

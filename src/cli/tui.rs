@@ -41,6 +41,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
         theme,
         keymap,
         idle_lock_minutes: settings.idle_lock_minutes.value,
+        thresholds: settings.thresholds(),
         demo_accounts,
         demo_password,
     };

@@ -1,6 +1,8 @@
 //! The rules of the center, pure: no I/O, no async, no SQL.
 
 pub mod audit_chain;
+pub mod calendar;
+pub mod calendar_file;
 pub mod lockout;
 pub mod mask;
 pub mod password;

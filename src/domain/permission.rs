@@ -19,6 +19,8 @@ pub enum Permission {
     ReassignCase,
     /// See every department's open cases: supervisors.
     SeeAllCases,
+    /// Load a year's holiday notice into the working-day calendar: administrators.
+    ManageCalendar,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -26,7 +28,7 @@ pub enum Permission {
 pub fn allows(roles: &[Role], p: Permission) -> bool {
     roles.iter().any(|r| match p {
         Permission::ReadAudit => matches!(r, Role::Supervisor | Role::Admin),
-        Permission::ManageCatalog => matches!(r, Role::Admin),
+        Permission::ManageCatalog | Permission::ManageCalendar => matches!(r, Role::Admin),
         Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
         Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
         Permission::DecideInstant | Permission::ReassignCase => matches!(r, Role::ChiefRep),

@@ -1,10 +1,11 @@
 //! Reading cases: the queues (keyset-paged, filtered on the server) and the case view.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::StoreError;
-use super::cases::actor;
+use super::operators::actor;
+use super::{StoreError, calendar};
+use crate::domain::calendar::Remaining;
 use crate::domain::permission::{Permission, allows};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +46,24 @@ pub struct QueueRow {
     pub decided_at: Option<DateTime<Utc>>,
     pub is_instant: bool,
     pub version: i32,
+    /// The promised limit in working days, fixed at acceptance.
+    pub limit_days: Option<i32>,
+    pub due_date: Option<NaiveDate>,
+    pub due_provisional: bool,
+    /// Working days left, from the database's today; open accepted cases only.
+    #[sqlx(skip)]
+    pub remaining: Option<Remaining>,
 }
 
 impl QueueRow {
     /// Where the next page starts after this row, in the order of `queue`.
     pub fn next_page_after(&self, which: Queue) -> After {
         After {
-            at: match which {
-                Queue::DoneRecently => self.decided_at.unwrap_or(self.received_at),
-                _ => self.received_at,
+            key: match which {
+                Queue::DoneRecently => {
+                    SortKey::Decided(self.decided_at.unwrap_or(self.received_at))
+                }
+                _ => SortKey::Due(self.due_date.unwrap_or(NO_DUE_DATE)),
             },
             case_id: self.case_id,
         }
@@ -66,7 +76,7 @@ const QUEUE_ROW_SELECT: &str =
                 d.code as department_code, c.applicant_kind::text as applicant_kind,
                 c.applicant_name, c.applicant_id_no, c.status::text as status,
                 o.name as claimed_by_name, c.received_at, c.accepted_at, c.decided_at,
-                i.is_instant, c.version
+                i.is_instant, c.version, c.limit_days, c.due_date, c.due_provisional
          from cases c
          join items i using (item_id)
          join departments d on d.department_id = c.department_id
@@ -75,9 +85,20 @@ const QUEUE_ROW_SELECT: &str =
 /// Where the next page starts: the sort key of the last row shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct After {
-    pub at: DateTime<Utc>,
+    pub key: SortKey,
     pub case_id: i64,
 }
+
+/// Open queues sort by due date (soonest first), decided cases by decision (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Due(NaiveDate),
+    Decided(DateTime<Utc>),
+}
+
+/// Where cases without a due date (awaiting correction: the clock has not started) sort: last.
+/// The same constant is in the queue indexes (migrations/0008).
+pub const NO_DUE_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
 
 /// One page of a queue, oldest first (keyset pagination: the cost of a page does not grow with
 /// how far down it is).
@@ -90,17 +111,24 @@ pub async fn queue(
     limit: i64,
 ) -> Result<Vec<QueueRow>, StoreError> {
     let mut conn = pool.acquire().await?;
-    let me = actor(&mut conn, viewer).await?;
+    let me = actor(&mut *conn, viewer).await?;
     let sees_all = allows(&me.roles, Permission::SeeAllCases);
     if !(sees_all || allows(&me.roles, Permission::WorkCase)) {
         return Err(StoreError::Forbidden(Permission::WorkCase));
     }
-    // Decided cases: newest decision first. Open ones: oldest reception first (the longest
-    // waiting at the top). Both are keyset-paged on (time, case_id) in that direction.
-    let (sort, dir, cmp) = if which == Queue::DoneRecently {
+    // Decided cases: newest decision first. Open ones: soonest due first (the most urgent at
+    // the top). Both are keyset-paged on (key, case_id) in that direction.
+    let done = which == Queue::DoneRecently;
+    let (sort, dir, cmp) = if done {
         ("c.decided_at", "desc", "<")
     } else {
-        ("c.received_at", "asc", ">")
+        ("coalesce(c.due_date, date '9999-12-31')", "asc", ">")
+    };
+    // The date range is on reception for open cases, on the decision for decided ones.
+    let date_col = if done {
+        "c.decided_at"
+    } else {
+        "c.received_at"
     };
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
     q.push(" where true");
@@ -144,24 +172,44 @@ pub async fn queue(
         q.push(" and c.status::text = ").push_bind(s.clone());
     }
     if let Some(d) = f.from {
-        q.push(format_args!(" and {sort} >= ")).push_bind(d);
+        q.push(format_args!(" and {date_col} >= ")).push_bind(d);
     }
     if let Some(d) = f.to {
-        q.push(format_args!(" and {sort} < "))
+        q.push(format_args!(" and {date_col} < "))
             .push_bind(d + chrono::Days::new(1));
     }
     if let Some(a) = after {
-        q.push(format_args!(" and ({sort}, c.case_id) {cmp} ("))
-            .push_bind(a.at)
-            .push(", ")
-            .push_bind(a.case_id)
-            .push(")");
+        q.push(format_args!(" and ({sort}, c.case_id) {cmp} ("));
+        match a.key {
+            SortKey::Due(d) => q.push_bind(d),
+            SortKey::Decided(t) => q.push_bind(t),
+        };
+        q.push(", ").push_bind(a.case_id).push(")");
     }
     q.push(format_args!(
         " order by {sort} {dir}, c.case_id {dir} limit "
     ))
     .push_bind(limit);
-    Ok(q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?)
+    let mut rows = q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?;
+    with_remaining(&mut conn, &mut rows).await?;
+    Ok(rows)
+}
+
+/// Fills in the working days left of open accepted rows, on the calendar and the database's
+/// today.
+async fn with_remaining(conn: &mut PgConnection, rows: &mut [QueueRow]) -> Result<(), StoreError> {
+    if !rows
+        .iter()
+        .any(|r| r.status == "accepted" && r.due_date.is_some())
+    {
+        return Ok(());
+    }
+    let cal = calendar::load(&mut *conn).await?;
+    let today = calendar::today(&mut *conn).await?;
+    for r in rows.iter_mut().filter(|r| r.status == "accepted") {
+        r.remaining = r.due_date.map(|due| cal.remaining(today, due));
+    }
+    Ok(())
 }
 
 /// One case as the case view shows it: the applicant in full (the viewer may see them), the
@@ -189,7 +237,7 @@ pub struct TimelineEntry {
 /// A case of the viewer's department (any case, for supervisors).
 pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDetail, StoreError> {
     let mut conn = pool.acquire().await?;
-    let me = actor(&mut conn, viewer).await?;
+    let me = actor(&mut *conn, viewer).await?;
     #[derive(sqlx::FromRow)]
     struct Extra {
         applicant_phone: String,
@@ -212,7 +260,8 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
     }
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
     q.push(" where c.case_id = ").push_bind(case_id);
-    let row: QueueRow = q.build_query_as().fetch_one(&mut *conn).await?;
+    let mut row: QueueRow = q.build_query_as().fetch_one(&mut *conn).await?;
+    with_remaining(&mut conn, std::slice::from_mut(&mut row)).await?;
     let materials: Vec<(String, bool)> = sqlx::query_as(
         "select m.name_zh, cm.provided from case_materials cm
          join item_materials m using (material_id)

@@ -11,8 +11,8 @@ use sqlx::{PgConnection, PgPool};
 use super::StoreError;
 use super::audit::{self, NewAudit};
 pub use super::case_queue::*;
+use super::operators::actor;
 use crate::domain::permission::{Permission, allows};
-use crate::domain::role::parse_roles;
 use crate::domain::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,10 @@ pub enum IntakeOutcome {
         case_id: i64,
         case_no: String,
         accepted_at: DateTime<Utc>,
+        /// The promised completion date (承诺办结日期), counted in working days.
+        due: NaiveDate,
+        /// Counted through a year whose holiday notice is not loaded yet.
+        due_provisional: bool,
     },
     /// Required materials missing: a correction notice listing them, not an acceptance.
     Correction {
@@ -58,35 +62,6 @@ pub enum IntakeOutcome {
         case_no: String,
         missing: Vec<String>,
     },
-}
-
-/// The acting operator as the database knows them right now.
-pub(super) struct Actor {
-    pub(super) department_id: i64,
-    pub(super) roles: Vec<crate::domain::role::Role>,
-}
-
-pub(super) async fn actor(conn: &mut PgConnection, operator_id: i64) -> Result<Actor, StoreError> {
-    let row: Option<(i64, Vec<String>)> = sqlx::query_as(
-        "select department_id, roles from operators where operator_id = $1 and active",
-    )
-    .bind(operator_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (department_id, roles) = row.ok_or(StoreError::NotFound("operator"))?;
-    let roles = parse_roles(&roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
-    Ok(Actor {
-        department_id,
-        roles,
-    })
-}
-
-fn require(a: &Actor, p: Permission) -> Result<(), StoreError> {
-    if allows(&a.roles, p) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(p))
-    }
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
@@ -119,21 +94,22 @@ pub async fn intake(
     i: &Intake,
 ) -> Result<IntakeOutcome, StoreError> {
     let mut tx = pool.begin().await?;
-    let me = actor(&mut tx, operator_id).await?;
-    require(&me, Permission::ReceiveCase)?;
+    let me = actor(&mut *tx, operator_id).await?;
+    me.require(Permission::ReceiveCase)?;
     let today: NaiveDate = sqlx::query_scalar("select current_date")
         .fetch_one(&mut *tx)
         .await?;
     let (id_no, phone) = check_applicant(i, today)?;
 
     // The item must take new cases; FOR SHARE keeps it from being retired meanwhile.
-    let item: Option<(i64, bool)> = sqlx::query_as(
-        "select department_id, retired_at is not null from items where item_id = $1 for share",
+    let item: Option<(i64, bool, i32)> = sqlx::query_as(
+        "select department_id, retired_at is not null, promised_days from items
+         where item_id = $1 for share",
     )
     .bind(i.item_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (department_id, retired) = item.ok_or(StoreError::NotFound("item"))?;
+    let (department_id, retired, promised_days) = item.ok_or(StoreError::NotFound("item"))?;
     if retired {
         return Err(invalid("item", "retired: it takes no new cases"));
     }
@@ -172,12 +148,18 @@ pub async fn intake(
 
     let case_no = next_case_no(&mut tx, department_id).await?;
     let accepted = missing.is_empty();
+    // The clock starts on the day of acceptance (day 1 is the next working day).
+    let due = super::calendar::load(&mut tx)
+        .await?
+        .add_working_days(today, promised_days.max(0) as u32);
     let (case_id, accepted_at): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
         "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
              applicant_id_no, applicant_phone, applicant_address, status, received_by,
-             first_inquiry_by, accepted_at, correction_note)
+             first_inquiry_by, accepted_at, correction_note, limit_days, due_date,
+             due_provisional)
          values ($1, $2, $3, $4::applicant_kind, $5, $6, $7, $8, $9::case_status, $10, $11,
-                 case when $12 then now() end, $13)
+                 case when $12 then now() end, $13,
+                 case when $12 then $14 end, case when $12 then $15::date end, $12 and $16)
          returning case_id, accepted_at",
     )
     .bind(&case_no)
@@ -193,6 +175,9 @@ pub async fn intake(
     .bind(i.first_inquiry_by.unwrap_or(operator_id))
     .bind(accepted)
     .bind((!accepted).then(|| missing.join("；")))
+    .bind(promised_days)
+    .bind(due.date)
+    .bind(due.provisional())
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
@@ -215,7 +200,12 @@ pub async fn intake(
             },
             entity: "case",
             entity_id: Some(case_id.to_string()),
-            detail: json!({ "case_no": case_no, "item_id": i.item_id, "missing": missing }),
+            detail: if accepted {
+                json!({ "case_no": case_no, "item_id": i.item_id, "due": due.date,
+                        "limit_days": promised_days })
+            } else {
+                json!({ "case_no": case_no, "item_id": i.item_id, "missing": missing })
+            },
         },
     )
     .await?;
@@ -225,6 +215,8 @@ pub async fn intake(
             case_id,
             case_no,
             accepted_at,
+            due: due.date,
+            due_provisional: due.provisional(),
         },
         None => IntakeOutcome::Correction {
             case_id,
@@ -269,8 +261,8 @@ pub async fn claim(
     case_id: i64,
 ) -> Result<ClaimOutcome, StoreError> {
     let mut tx = pool.begin().await?;
-    let me = actor(&mut tx, operator_id).await?;
-    require(&me, Permission::WorkCase)?;
+    let me = actor(&mut *tx, operator_id).await?;
+    me.require(Permission::WorkCase)?;
     let claimed = sqlx::query(
         "update cases set claimed_by = $1, claimed_at = now(), version = version + 1
          where case_id = $2 and department_id = $3 and status = 'accepted'
@@ -318,8 +310,8 @@ pub async fn release(
     version: i32,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    let me = actor(&mut tx, operator_id).await?;
-    require(&me, Permission::WorkCase)?;
+    let me = actor(&mut *tx, operator_id).await?;
+    me.require(Permission::WorkCase)?;
     let done = sqlx::query(
         "update cases set claimed_by = null, claimed_at = null, version = version + 1
          where case_id = $1 and claimed_by = $2 and version = $3",
@@ -346,9 +338,9 @@ pub async fn reassign(
     to: i64,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    let me = actor(&mut tx, operator_id).await?;
-    require(&me, Permission::ReassignCase)?;
-    let target = actor(&mut tx, to).await?;
+    let me = actor(&mut *tx, operator_id).await?;
+    me.require(Permission::ReassignCase)?;
+    let target = actor(&mut *tx, to).await?;
     if target.department_id != me.department_id || !allows(&target.roles, Permission::WorkCase) {
         return Err(invalid(
             "to",
@@ -410,8 +402,8 @@ pub async fn decide_instant(
         return Err(invalid("reason", "a disapproval needs its reason"));
     }
     let mut tx = pool.begin().await?;
-    let me = actor(&mut tx, operator_id).await?;
-    require(&me, Permission::DecideInstant)?;
+    let me = actor(&mut *tx, operator_id).await?;
+    me.require(Permission::DecideInstant)?;
     let row: Option<(i64, bool, String, i32)> = sqlx::query_as(
         "select c.department_id, i.is_instant, c.status::text, c.version
          from cases c join items i using (item_id) where c.case_id = $1 for update of c",

@@ -2,6 +2,7 @@
 //! how something looks; they return data or a typed error.
 
 pub mod audit;
+pub mod calendar;
 pub mod case_queue;
 pub mod cases;
 pub mod catalog;
@@ -220,7 +221,14 @@ pub async fn migrate(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
     }
     MIGRATOR.run(pool).await?;
     let after = applied_versions(pool).await?;
-    Ok(after.into_iter().filter(|v| !before.contains(v)).collect())
+    let new: Vec<i64> = after.into_iter().filter(|v| !before.contains(v)).collect();
+    // Time limits arrived with migration 8: cases accepted before it get their due dates now,
+    // counted on the calendar it shipped.
+    if new.contains(&8) && !before.is_empty() {
+        let mut conn = pool.acquire().await?;
+        calendar::refresh_due_dates(&mut conn, None).await?;
+    }
+    Ok(new)
 }
 
 /// Versions recorded in sqlx's bookkeeping table; empty when the database is new.

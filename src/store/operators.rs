@@ -251,23 +251,52 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
     })
 }
 
-/// Refuses unless the operator is active and holds a role that allows `p`.
+/// The acting operator as the database knows them right now: read inside the transaction that
+/// acts, so a role taken away a moment ago is already gone.
+pub struct Actor {
+    pub department_id: i64,
+    pub roles: Vec<crate::domain::role::Role>,
+}
+
+impl Actor {
+    pub fn require(&self, p: Permission) -> Result<(), StoreError> {
+        if allows(&self.roles, p) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(p))
+        }
+    }
+}
+
+/// An active operator's department and roles; `NotFound` for an unknown or deactivated one.
+pub async fn actor<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    operator_id: i64,
+) -> Result<Actor, StoreError> {
+    let row = sqlx::query!(
+        "select department_id, roles from operators where operator_id = $1 and active",
+        operator_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound("operator"))?;
+    let roles = parse_roles(&row.roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    Ok(Actor {
+        department_id: row.department_id,
+        roles,
+    })
+}
+
+/// Refuses unless the operator, as the database knows them now, holds the permission.
 pub async fn require<'c>(
     conn: impl sqlx::PgExecutor<'c>,
     operator_id: i64,
     p: Permission,
 ) -> Result<(), StoreError> {
-    let roles = sqlx::query_scalar!(
-        "select roles from operators where operator_id = $1 and active",
-        operator_id
-    )
-    .fetch_optional(conn)
-    .await?
-    .unwrap_or_default();
-    let roles = parse_roles(&roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
-    if allows(&roles, p) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(p))
+    match actor(conn, operator_id).await {
+        Ok(a) => a.require(p),
+        // An unknown or deactivated operator holds no permission.
+        Err(StoreError::NotFound(_)) => Err(StoreError::Forbidden(p)),
+        Err(e) => Err(e),
     }
 }

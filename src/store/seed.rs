@@ -515,6 +515,8 @@ async fn seed_cases(
     let today: NaiveDate = sqlx::query_scalar("select current_date")
         .fetch_one(&mut *tx)
         .await?;
+    let cal = super::calendar::load(&mut *tx).await?;
+    let mut due_of = super::calendar::due_dates(&cal);
     let mut counters: std::collections::BTreeMap<(NaiveDate, i64), i32> = Default::default();
     const BATCH: u64 = 10_000;
     let mut done = 0;
@@ -529,13 +531,6 @@ async fn seed_cases(
                 .position(|d| d.0 == spec.department)
                 .unwrap_or(0);
             let dept = dept_ids[dept_ix];
-            let days_ago = rng.gen_range(0..60);
-            let day = today - chrono::Days::new(days_ago);
-            let counter = counters.entry((day, dept)).or_insert(0);
-            *counter += 1;
-            let case_no = super::cases::format_case_no(day, spec.department, *counter);
-            let received_by = any_clerk[rng.gen_range(0..any_clerk.len())];
-            let w = workers(dept);
             let roll = rng.gen_range(0..100);
             // 8% correction, 47% open (a third of them claimed), 40% approved, 5% disapproved.
             let status = match roll {
@@ -544,6 +539,26 @@ async fn seed_cases(
                 55..95 => "approved",
                 _ => "disapproved",
             };
+            // Open cases are mostly within their limit (about 1.4 calendar days per working
+            // day); one in twenty-five is overdue. Decided ones spread over two months.
+            let span = (spec.promised_days as u64 * 7).div_ceil(5);
+            let days_ago = if status == "accepted" {
+                if rng.gen_range(0..25) == 0 {
+                    span + rng.gen_range(2..20)
+                } else {
+                    rng.gen_range(0..=span)
+                }
+            } else {
+                rng.gen_range(0..60)
+            };
+            let day = today - chrono::Days::new(days_ago);
+            let due =
+                (status != "correction").then(|| due_of(day, spec.promised_days.max(0) as u32));
+            let counter = counters.entry((day, dept)).or_insert(0);
+            *counter += 1;
+            let case_no = super::cases::format_case_no(day, spec.department, *counter);
+            let received_by = any_clerk[rng.gen_range(0..any_clerk.len())];
+            let w = workers(dept);
             let claimed = status == "accepted" && roll % 3 == 0 && !w.is_empty();
             let person = rng.gen_range(0..10) < 8;
             rows.case_no.push(case_no);
@@ -569,6 +584,11 @@ async fn seed_cases(
             rows.received_by.push(received_by);
             rows.claimed_by
                 .push(claimed.then(|| w[rng.gen_range(0..w.len())]));
+            rows.limit_days
+                .push(due.is_some().then_some(spec.promised_days));
+            rows.due_provisional
+                .push(due.as_ref().is_some_and(|d| d.provisional()));
+            rows.due_date.push(due.map(|d| d.date));
             rows.decided_by.push(
                 matches!(status, "approved" | "disapproved")
                     .then(|| w.first().copied().unwrap_or(received_by)),
@@ -613,6 +633,9 @@ struct CaseBatch {
     received_by: Vec<i64>,
     claimed_by: Vec<Option<i64>>,
     decided_by: Vec<Option<i64>>,
+    limit_days: Vec<Option<i32>>,
+    due_date: Vec<Option<NaiveDate>>,
+    due_provisional: Vec<bool>,
 }
 
 impl CaseBatch {
@@ -621,18 +644,19 @@ impl CaseBatch {
             "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
                  applicant_id_no, applicant_phone, status, received_at, received_by,
                  first_inquiry_by, accepted_at, correction_note, claimed_by, claimed_at,
-                 decided_at, decided_by, decision_reason)
+                 decided_at, decided_by, decision_reason, limit_days, due_date, due_provisional)
              select c, i, d, k::applicant_kind, n, idn, ph, s::case_status, at, rb, rb,
                     case when s <> 'correction' then at + interval '5 minutes' end,
                     case when s = 'correction' then '申请人身份证明' end,
                     cb, case when cb is not null then at + interval '1 hour' end,
                     case when db is not null then at + interval '1 day' end, db,
-                    case when s = 'disapproved' then '不符合法定条件' end
+                    case when s = 'disapproved' then '不符合法定条件' end, ld, dd, dp
              from (select *, (current_date - da) + make_interval(mins => mi) as at
                    from unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
                                $6::text[], $7::text[], $8::text[], $9::int[], $10::int[],
-                               $11::bigint[], $12::bigint[], $13::bigint[])
-                        as t (c, i, d, k, n, idn, ph, s, da, mi, rb, cb, db)) x",
+                               $11::bigint[], $12::bigint[], $13::bigint[], $14::int[],
+                               $15::date[], $16::boolean[])
+                        as t (c, i, d, k, n, idn, ph, s, da, mi, rb, cb, db, ld, dd, dp)) x",
         )
         .bind(self.case_no)
         .bind(self.item)
@@ -647,6 +671,9 @@ impl CaseBatch {
         .bind(self.received_by)
         .bind(self.claimed_by)
         .bind(self.decided_by)
+        .bind(self.limit_days)
+        .bind(self.due_date)
+        .bind(self.due_provisional)
         .execute(&mut *tx)
         .await?;
         Ok(())

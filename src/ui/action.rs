@@ -42,7 +42,8 @@ pub enum Action {
     IntakeDone(Result<IntakeOutcome, TaskError>),
     CaseLoaded {
         case_id: i64,
-        result: Result<CaseDetail, TaskError>,
+        /// Boxed: a case is much larger than every other action.
+        result: Result<Box<CaseDetail>, TaskError>,
     },
     Decided(Result<bool, TaskError>),
     GuideLoaded {

@@ -1,6 +1,7 @@
 //! Application state and its update function. `update` is synchronous and pure with respect to
 //! the outside world: it changes state and returns the database tasks to start.
 
+use crate::domain::calendar::Thresholds;
 use chrono::{DateTime, Local};
 use std::time::Duration;
 
@@ -81,6 +82,7 @@ pub struct AppConfig {
     pub theme: Theme,
     pub keymap: Keymap,
     pub idle_lock_minutes: u32,
+    pub thresholds: Thresholds,
     /// Shown on the login screen in demo mode: (code, role).
     pub demo_accounts: Vec<(String, Role)>,
     pub demo_password: Option<String>,
@@ -91,6 +93,8 @@ pub struct App {
     pub theme: Theme,
     pub keymap: Keymap,
     pub idle_lock_minutes: u32,
+    /// When a case turns yellow in the queues.
+    pub thresholds: Thresholds,
     pub demo_accounts: Vec<(String, Role)>,
     pub demo_password: Option<String>,
 
@@ -134,6 +138,7 @@ impl App {
             theme: cfg.theme,
             keymap: cfg.keymap,
             idle_lock_minutes: cfg.idle_lock_minutes,
+            thresholds: cfg.thresholds,
             demo_accounts: cfg.demo_accounts,
             demo_password: cfg.demo_password,
             session: None,
@@ -281,7 +286,7 @@ impl App {
             Action::CaseLoaded { case_id, result } => {
                 self.dirty = true;
                 self.note_connection(&result);
-                self.case_loaded(case_id, result);
+                self.case_loaded(case_id, result.map(|d| *d));
                 vec![]
             }
             Action::Decided(r) => {

@@ -87,6 +87,7 @@ impl TaskRunner {
                     case_id,
                     result: cases::detail(&pool, viewer, case_id)
                         .await
+                        .map(Box::new)
                         .map_err(TaskError::from),
                 }),
                 Task::Decide {

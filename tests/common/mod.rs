@@ -31,6 +31,7 @@ pub fn config(lang: Lang) -> AppConfig {
         theme: Theme::builtin("default").unwrap(),
         keymap: Keymap::defaults(),
         idle_lock_minutes: 10,
+        thresholds: Default::default(),
         demo_accounts: vec![],
         demo_password: None,
     }
@@ -174,9 +175,23 @@ pub fn queue_row(
         received_at: chrono::Utc
             .with_ymd_and_hms(2026, 11, 26, 1, i as u32, 0)
             .unwrap(),
-        accepted_at: None,
+        accepted_at: (status == "accepted").then(|| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, 20, 1, i as u32, 0)
+                .unwrap()
+        }),
         decided_at: None,
         is_instant: i % 2 == 0,
         version: 1,
+        // Cases awaiting correction have no clock; open ones cycle through overdue, due today,
+        // two days left (yellow) and four (normal), the last of them provisional.
+        limit_days: Some(5),
+        due_date: (status == "accepted")
+            .then(|| chrono::NaiveDate::from_ymd_opt(2026, 11, 24 + (i as u32 % 4) * 2).unwrap()),
+        due_provisional: i % 4 == 3,
+        remaining: (status == "accepted").then(|| onewindow::domain::calendar::Remaining {
+            days: [-1, 0, 2, 4][i as usize % 4],
+            overdue: i % 4 == 0,
+        }),
     }
 }

@@ -503,6 +503,8 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
         IntakeOutcome::Accepted {
             case_no,
             accepted_at,
+            due,
+            due_provisional,
             ..
         } => {
             lines.push(Line::from(Span::styled(
@@ -521,6 +523,19 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
                 accepted_at
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M:%S")
+            )));
+            // 承诺办结日期: what the applicant is promised on the acceptance notice.
+            lines.push(Line::from(format!(
+                "{}{}{}",
+                tr(lang, "intake.due"),
+                colon(lang),
+                super::queue::due_summary(
+                    lang,
+                    *due,
+                    *due_provisional,
+                    app.intake.item.as_ref().map(|i| i.promised_days),
+                    None,
+                )
             )));
         }
         IntakeOutcome::Correction {

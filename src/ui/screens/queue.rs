@@ -6,9 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
+use crate::domain::calendar::{Level as DueLevel, Remaining, level as due_level};
 use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
-use crate::i18n::{Lang, tr};
+use crate::i18n::{Lang, tr, trf};
 use crate::store::cases::{CaseDetail, Queue, QueueFilter, QueueRow};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
@@ -332,6 +333,152 @@ impl App {
     }
 }
 
+/// The columns of a queue, in the order; which ones show depends on the width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    CaseNo,
+    Item,
+    Applicant,
+    IdNo,
+    Dept,
+    Status,
+    Accepted,
+    Due,
+    Left,
+    Holder,
+}
+
+impl Col {
+    fn header(self) -> &'static str {
+        match self {
+            Col::CaseNo => "queue.case_no",
+            Col::Item => "queue.item",
+            Col::Applicant => "queue.applicant",
+            Col::IdNo => "queue.id_no",
+            Col::Dept => "queue.dept_col",
+            Col::Status => "queue.status",
+            Col::Accepted => "queue.accepted",
+            Col::Due => "queue.due",
+            Col::Left => "queue.left",
+            Col::Holder => "queue.holder",
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Col::CaseNo => Constraint::Length(19),
+            Col::Item => Constraint::Min(10),
+            Col::Applicant => Constraint::Length(8),
+            Col::IdNo => Constraint::Length(18),
+            Col::Dept => Constraint::Length(6),
+            Col::Status => Constraint::Length(6),
+            Col::Accepted | Col::Due => Constraint::Length(6),
+            Col::Left => Constraint::Length(5),
+            Col::Holder => Constraint::Length(6),
+        }
+    }
+
+    fn cell<'a>(self, app: &App, r: &QueueRow, level: Option<DueLevel>) -> Cell<'a> {
+        let t = &app.theme;
+        match self {
+            Col::CaseNo => Cell::from(r.case_no.clone()),
+            Col::Item => {
+                let item = match app.lang {
+                    Lang::ZhCn => &r.item_zh,
+                    Lang::En => &r.item_en,
+                };
+                let instant = if r.is_instant { "⚡" } else { "" };
+                Cell::from(format!("{instant}{item}"))
+            }
+            Col::Applicant => Cell::from(if r.applicant_kind == "person" {
+                mask::person_name(&r.applicant_name)
+            } else {
+                r.applicant_name.clone()
+            }),
+            Col::IdNo => Cell::from(mask::id_number(&r.applicant_id_no)),
+            Col::Dept => Cell::from(r.department_code.clone()),
+            Col::Status => Cell::from(status_label(app.lang, &r.status)),
+            Col::Accepted => Cell::from(
+                r.accepted_at
+                    .map(|a| a.with_timezone(&chrono::Local).format("%m-%d").to_string())
+                    .unwrap_or_default(),
+            ),
+            // A provisional due date (a year's holidays not loaded yet) carries a `~`.
+            Col::Due => Cell::from(
+                r.due_date
+                    .map(|d| {
+                        format!(
+                            "{}{}",
+                            d.format("%m-%d"),
+                            if r.due_provisional { "~" } else { "" }
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
+            Col::Left => match (r.remaining, level) {
+                (Some(rem), Some(l)) => {
+                    let style = match l {
+                        DueLevel::Red => t.danger,
+                        DueLevel::Yellow => t.warn,
+                        DueLevel::Normal => t.text,
+                    };
+                    Cell::from(Span::styled(left_text(rem, l), style))
+                }
+                _ => Cell::from(""),
+            },
+            Col::Holder => Cell::from(r.claimed_by_name.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// Working days left with the warning level as text, so NO_COLOR still shows it: `!!-2`
+/// overdue (red), `!1` yellow, `5` normal.
+pub fn left_text(r: Remaining, level: DueLevel) -> String {
+    match level {
+        DueLevel::Red => format!("!!{}", r.days),
+        DueLevel::Yellow => format!("!{}", r.days),
+        DueLevel::Normal => r.days.to_string(),
+    }
+}
+
+/// "2026-12-04 · limit 5 working days · 3 working days left", with the provisional mark: the
+/// case view and the receipt.
+pub fn due_summary(
+    lang: Lang,
+    due: chrono::NaiveDate,
+    provisional: bool,
+    limit_days: Option<i32>,
+    remaining: Option<Remaining>,
+) -> String {
+    let mut parts = vec![due.format("%Y-%m-%d").to_string()];
+    if let Some(l) = limit_days {
+        parts.push(trf(lang, "due.limit", &[("days", &l.to_string())]));
+    }
+    match remaining {
+        Some(r) if r.overdue => parts.push(trf(
+            lang,
+            "due.overdue",
+            &[("days", &r.days.abs().to_string())],
+        )),
+        Some(r) if r.days == 0 => parts.push(tr(lang, "due.today")),
+        Some(r) => parts.push(trf(lang, "due.left", &[("days", &r.days.to_string())])),
+        None => {}
+    }
+    if provisional {
+        parts.push(tr(lang, "due.provisional"));
+    }
+    parts.join(" · ")
+}
+
+fn row_level(app: &App, r: &QueueRow) -> Option<DueLevel> {
+    let rem = r.remaining?;
+    Some(due_level(
+        r.limit_days.unwrap_or(0).max(0) as u32,
+        rem,
+        app.thresholds,
+    ))
+}
+
 fn status_label(lang: Lang, status: &str) -> String {
     tr(lang, &format!("case_status.{status}"))
 }
@@ -377,55 +524,46 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         list_status(f, app, &view.error, view.loading, block, body);
         return;
     };
+    // Wide terminals get every column; at 80 columns the ID number, department and acceptance
+    // day give way, so the item name keeps room.
+    let wide = body.width >= 110;
+    let cols: Vec<Col> = if wide {
+        vec![
+            Col::CaseNo,
+            Col::Item,
+            Col::Applicant,
+            Col::IdNo,
+            Col::Dept,
+            Col::Status,
+            Col::Accepted,
+            Col::Due,
+            Col::Left,
+            Col::Holder,
+        ]
+    } else {
+        vec![
+            Col::CaseNo,
+            Col::Item,
+            Col::Applicant,
+            Col::Status,
+            Col::Due,
+            Col::Left,
+            Col::Holder,
+        ]
+    };
     let body_rows = rows.iter().map(|r| {
-        let item = match lang {
-            Lang::ZhCn => r.item_zh.clone(),
-            Lang::En => r.item_en.clone(),
-        };
-        let name = if r.applicant_kind == "person" {
-            mask::person_name(&r.applicant_name)
-        } else {
-            r.applicant_name.clone()
-        };
-        let instant = if r.is_instant { "⚡" } else { "" };
-        Row::new(vec![
-            Cell::from(r.case_no.clone()),
-            Cell::from(format!("{instant}{item}")),
-            Cell::from(name),
-            Cell::from(mask::id_number(&r.applicant_id_no)),
-            Cell::from(status_label(lang, &r.status)),
-            Cell::from(r.claimed_by_name.clone().unwrap_or_default()),
-        ])
-        .style(if r.status == "correction" {
+        let level = row_level(app, r);
+        let cells = cols.iter().map(|c| c.cell(app, r, level));
+        Row::new(cells.collect::<Vec<_>>()).style(if r.status == "correction" {
             t.warn
         } else {
             t.text
         })
     });
-    // Fits 80 columns: the case number and the masked ID whole, the item name takes the rest.
-    let widths = [
-        Constraint::Length(19),
-        Constraint::Min(10),
-        Constraint::Length(8),
-        Constraint::Length(18),
-        Constraint::Length(6),
-        Constraint::Length(6),
-    ];
-    let (table, mut state) = super::selectable_table(
-        app,
-        &[
-            "queue.case_no",
-            "queue.item",
-            "queue.applicant",
-            "queue.id_no",
-            "queue.status",
-            "queue.holder",
-        ],
-        body_rows,
-        &widths,
-        block,
-        view.selected,
-    );
+    let widths: Vec<Constraint> = cols.iter().map(|c| c.width()).collect();
+    let headers: Vec<&str> = cols.iter().map(|c| c.header()).collect();
+    let (table, mut state) =
+        super::selectable_table(app, &headers, body_rows, &widths, block, view.selected);
     f.render_stateful_widget(table, body, &mut state);
     if let Some(e) = &view.error {
         super::error_footer(f, app, e, body);
@@ -461,6 +599,18 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
                 format!("{}{item}", if d.row.is_instant { "⚡" } else { "" }),
             ));
             lines.push(field("queue.status", status_label(lang, &d.row.status)));
+            if let Some(due) = d.row.due_date {
+                lines.push(field(
+                    "case.due",
+                    due_summary(
+                        lang,
+                        due,
+                        d.row.due_provisional,
+                        d.row.limit_days,
+                        d.row.remaining,
+                    ),
+                ));
+            }
             lines.push(field("queue.applicant", d.row.applicant_name.clone()));
             lines.push(field("queue.id_no", d.row.applicant_id_no.clone()));
             lines.push(field("intake.phone", d.applicant_phone.clone()));
