@@ -87,7 +87,7 @@ async fn intake_counts_the_due_date_and_an_import_recomputes_it(pool: PgPool) {
         id_no: "11010519491231002X".into(),
         phone: "13800138000".into(),
         address: String::new(),
-        first_inquiry_by: None,
+        first_inquiry: None,
         provided,
     };
     let out = cases::intake(&pool, clerk, &intake).await.unwrap();

@@ -35,7 +35,7 @@ fn person(item_id: i64, provided: Vec<i64>) -> Intake {
         id_no: "11010519491231002x".into(),
         phone: "13800138000".into(),
         address: "城关镇人民路 1 号".into(),
-        first_inquiry_by: None,
+        first_inquiry: None,
         provided,
     }
 }
@@ -507,4 +507,52 @@ async fn reassign_by_code_names_an_unknown_code(pool: PgPool) {
     cases::reassign_to_code(&pool, chief, case_id, v, " CLERK ")
         .await
         .unwrap();
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_first_inquiry_operator_is_recorded_by_code(pool: PgPool) {
+    seeded(&pool).await;
+    let clerk = op(&pool, "clerk").await;
+    let chief = op(&pool, "chief").await;
+    let (id, materials) = item(&pool, "SCJG-001").await;
+    let mut i = person(id, materials);
+    i.first_inquiry = Some("nobody".into());
+    let e = cases::intake(&pool, clerk, &i).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Invalid {
+                field: "first_inquiry",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let none: i64 = sqlx::query_scalar("select count(*) from cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(none, 0, "nothing saved");
+    i.first_inquiry = Some("CHIEF".into());
+    let IntakeOutcome::Accepted { case_id, .. } = cases::intake(&pool, clerk, &i).await.unwrap()
+    else {
+        panic!()
+    };
+    let (received, first): (i64, i64) =
+        sqlx::query_as("select received_by, first_inquiry_by from cases where case_id = $1")
+            .bind(case_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((received, first), (clerk, chief));
+    let d = cases::detail(&pool, clerk, case_id).await.unwrap();
+    assert_ne!(d.first_inquiry_name, d.received_by_name);
+    // Empty means the receiving operator.
+    i.first_inquiry = None;
+    let IntakeOutcome::Accepted { case_id, .. } = cases::intake(&pool, clerk, &i).await.unwrap()
+    else {
+        panic!()
+    };
+    let d = cases::detail(&pool, clerk, case_id).await.unwrap();
+    assert_eq!(d.first_inquiry_name, d.received_by_name);
 }

@@ -226,6 +226,8 @@ async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
         s.send("110105194912310021\t");
         s.send("13800138000\t");
         s.send("人民路1号\t");
+        // 首问负责: the applicant asked the chief representative first.
+        s.send("chief\t");
         for _ in 0..4 {
             s.send(" ");
             s.send("\u{1b}[B"); // ↓
@@ -261,6 +263,7 @@ async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
         c.wait_for("王*");
         c.send("\r");
         c.wait_for("Timeline:");
+        c.wait_for("First asked");
         c.send("y");
         c.wait_for("Approved");
         c.send("q");

@@ -15,6 +15,7 @@ fn down() -> TaskError {
         message: "connection refused".into(),
         connection: true,
         forbidden: false,
+        field: None,
     }
 }
 

@@ -88,6 +88,7 @@ fn fill(a: &mut App, id: &str) {
     type_text(a, "13800138000");
     a.update(key(KeyCode::Tab));
     type_text(a, "城关镇人民路1号");
+    a.update(key(KeyCode::Tab)); // 首问负责人: empty, myself
     a.update(key(KeyCode::Tab));
     a.update(ch(' ')); // tick 申请书
 }
@@ -146,6 +147,7 @@ fn an_outage_keeps_the_form() {
         message: "connection refused".into(),
         connection: true,
         forbidden: false,
+        field: None,
     })));
     assert!(a.intake.outcome.is_none());
     assert!(a.intake.has_input());
@@ -161,4 +163,46 @@ fn a_cashier_cannot_open_intake() {
     let mut a = signed_in(Lang::En, op);
     assert!(a.update(ch('n')).is_empty());
     assert_eq!(a.screen, Screen::Home);
+}
+
+#[test]
+fn an_unknown_first_inquiry_code_is_marked_beside_its_field() {
+    let mut a = form(Lang::En);
+    fill(&mut a, "11010519491231002X");
+    // Back to the first-inquiry field: a code with a space is refused by the form itself.
+    a.update(key(KeyCode::BackTab));
+    assert_eq!(a.intake.focus, Field::FirstInquiry);
+    type_text(&mut a, "no body");
+    assert!(a.update(key(KeyCode::Enter)).is_empty());
+    assert_eq!(
+        a.intake.errors,
+        vec![(Field::FirstInquiry, "intake.err.first_inquiry")]
+    );
+    for _ in 0.."body".len() + 1 {
+        a.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut a, "x");
+    let tasks = a.update(key(KeyCode::Enter));
+    let [Task::Intake { intake, .. }] = tasks.as_slice() else {
+        panic!("{tasks:?}")
+    };
+    assert_eq!(intake.first_inquiry.as_deref(), Some("nox"));
+    // The store knows no such operator: the field is marked, everything typed stays.
+    a.update(Action::IntakeDone(Err(TaskError {
+        message: "first_inquiry: no active operator nox".into(),
+        connection: false,
+        forbidden: false,
+        field: Some("first_inquiry"),
+    })));
+    assert_eq!(a.intake.focus, Field::FirstInquiry);
+    assert_eq!(
+        a.intake.errors,
+        vec![(Field::FirstInquiry, "intake.err.first_inquiry_unknown")]
+    );
+    assert!(a.intake.outcome.is_none() && a.intake.has_input());
+    let screen = render(&mut a, 80, 24);
+    assert!(
+        screen.contains("no active operator with this code"),
+        "{screen}"
+    );
 }

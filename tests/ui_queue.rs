@@ -244,6 +244,8 @@ fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
         department_id: 3,
         correction_note: None,
         decision_reason: None,
+        received_by_name: "张伟".into(),
+        first_inquiry_name: "李娜".into(),
         materials: vec![("申请书".into(), true)],
         timeline: vec![],
     };

@@ -222,6 +222,9 @@ pub struct CaseDetail {
     pub department_id: i64,
     pub correction_note: Option<String>,
     pub decision_reason: Option<String>,
+    /// Who received the application at the window, and who the applicant asked first (首问).
+    pub received_by_name: String,
+    pub first_inquiry_name: String,
     /// (name, provided)
     pub materials: Vec<(String, bool)>,
     pub timeline: Vec<TimelineEntry>,
@@ -245,11 +248,16 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
         department_id: i64,
         correction_note: Option<String>,
         decision_reason: Option<String>,
+        received_by_name: String,
+        first_inquiry_name: String,
     }
     let extra: Extra = sqlx::query_as(
-        "select applicant_phone, applicant_address, department_id, correction_note,
-                decision_reason
-         from cases where case_id = $1",
+        "select c.applicant_phone, c.applicant_address, c.department_id, c.correction_note,
+                c.decision_reason, r.name as received_by_name, q.name as first_inquiry_name
+         from cases c
+         join operators r on r.operator_id = c.received_by
+         join operators q on q.operator_id = c.first_inquiry_by
+         where c.case_id = $1",
     )
     .bind(case_id)
     .fetch_optional(&mut *conn)
@@ -285,6 +293,8 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
         department_id: extra.department_id,
         correction_note: extra.correction_note,
         decision_reason: extra.decision_reason,
+        received_by_name: extra.received_by_name,
+        first_inquiry_name: extra.first_inquiry_name,
         materials,
         timeline,
     })

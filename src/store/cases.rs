@@ -39,8 +39,9 @@ pub struct Intake {
     pub id_no: String,
     pub phone: String,
     pub address: String,
-    /// 首问负责; the receiving operator when nobody else was asked first.
-    pub first_inquiry_by: Option<i64>,
+    /// 首问负责: the code of the staff member the applicant asked first; the receiving
+    /// operator when nobody else was asked (or the field was left empty).
+    pub first_inquiry: Option<String>,
     /// Materials the applicant brought (material ids of the item).
     pub provided: Vec<i64>,
 }
@@ -113,16 +114,16 @@ pub async fn intake(
     if retired {
         return Err(invalid("item", "retired: it takes no new cases"));
     }
-    if let Some(first) = i.first_inquiry_by {
-        let exists: bool =
-            sqlx::query_scalar("select exists (select 1 from operators where operator_id = $1)")
-                .bind(first)
-                .fetch_one(&mut *tx)
-                .await?;
-        if !exists {
-            return Err(invalid("first_inquiry_by", "no such operator"));
-        }
-    }
+    let first_inquiry_by = match i.first_inquiry.as_deref().map(str::trim) {
+        None | Some("") => operator_id,
+        Some(code) => sqlx::query_scalar(
+            "select operator_id from operators where code = lower($1) and active",
+        )
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| invalid("first_inquiry", format!("no active operator {code}")))?,
+    };
     let materials: Vec<(i64, String, bool)> = sqlx::query_as(
         "select material_id, name_zh, required from item_materials where item_id = $1
          order by position",
@@ -172,7 +173,7 @@ pub async fn intake(
     .bind(i.address.trim())
     .bind(if accepted { "accepted" } else { "correction" })
     .bind(operator_id)
-    .bind(i.first_inquiry_by.unwrap_or(operator_id))
+    .bind(first_inquiry_by)
     .bind(accepted)
     .bind((!accepted).then(|| missing.join("；")))
     .bind(promised_days)

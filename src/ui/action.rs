@@ -79,6 +79,8 @@ pub struct TaskError {
     pub connection: bool,
     /// Refused by a permission check in the store: shown as a sentence, not as the error text.
     pub forbidden: bool,
+    /// The input field the store refused (`StoreError::Invalid`), so a form can mark it.
+    pub field: Option<&'static str>,
 }
 
 impl From<crate::store::StoreError> for TaskError {
@@ -86,6 +88,10 @@ impl From<crate::store::StoreError> for TaskError {
         TaskError {
             connection: e.is_connection(),
             forbidden: matches!(e, crate::store::StoreError::Forbidden(_)),
+            field: match &e {
+                crate::store::StoreError::Invalid { field, .. } => Some(*field),
+                _ => None,
+            },
             message: e.to_string(),
         }
     }

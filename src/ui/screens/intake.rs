@@ -28,16 +28,19 @@ pub enum Field {
     IdNo,
     Phone,
     Address,
+    /// 首问负责人: the operator code of whoever the applicant asked first (empty: me).
+    FirstInquiry,
     Materials,
 }
 
-const ORDER: [Field; 7] = [
+const ORDER: [Field; 8] = [
     Field::Item,
     Field::Kind,
     Field::Name,
     Field::IdNo,
     Field::Phone,
     Field::Address,
+    Field::FirstInquiry,
     Field::Materials,
 ];
 
@@ -53,6 +56,7 @@ pub struct IntakeForm {
     pub id_no: TextArea<'static>,
     pub phone: TextArea<'static>,
     pub address: TextArea<'static>,
+    pub first_inquiry: TextArea<'static>,
     pub kind: ApplicantKind,
     pub focus: Field,
     /// Every item that takes cases (loaded once), and the chosen one.
@@ -77,6 +81,7 @@ impl Default for IntakeForm {
             id_no: text_field(),
             phone: text_field(),
             address: text_field(),
+            first_inquiry: text_field(),
             kind: ApplicantKind::Person,
             focus: Field::Item,
             items: vec![],
@@ -119,6 +124,7 @@ impl IntakeForm {
             &self.id_no,
             &self.phone,
             &self.address,
+            &self.first_inquiry,
         ]
         .iter()
         .any(|t| !t.is_empty())
@@ -131,6 +137,7 @@ impl IntakeForm {
             Field::IdNo => Some(&mut self.id_no),
             Field::Phone => Some(&mut self.phone),
             Field::Address => Some(&mut self.address),
+            Field::FirstInquiry => Some(&mut self.first_inquiry),
             Field::Kind | Field::Materials => None,
         }
     }
@@ -169,6 +176,15 @@ impl IntakeForm {
         if validate::phone(&text(&self.phone)).is_err() {
             errors.push((Field::Phone, "intake.err.phone"));
         }
+        // An operator code: letters, digits, `-` and `_`; whether it exists the store says.
+        let first = text(&self.first_inquiry).trim().to_lowercase();
+        if !first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || first.len() > 32
+        {
+            errors.push((Field::FirstInquiry, "intake.err.first_inquiry"));
+        }
         self.errors = errors;
         if let Some((f, _)) = self.errors.first() {
             self.focus = *f;
@@ -182,7 +198,7 @@ impl IntakeForm {
             id_no: id,
             phone: text(&self.phone),
             address: text(&self.address),
-            first_inquiry_by: None,
+            first_inquiry: (!first.is_empty()).then_some(first),
             provided: self
                 .materials
                 .iter()
@@ -223,13 +239,23 @@ impl App {
         match (ev.code, form.focus) {
             (
                 KeyCode::Tab | KeyCode::Down,
-                Field::Kind | Field::Name | Field::IdNo | Field::Phone | Field::Address,
+                Field::Kind
+                | Field::Name
+                | Field::IdNo
+                | Field::Phone
+                | Field::Address
+                | Field::FirstInquiry,
             )
             | (KeyCode::Tab, _) => form.move_focus(1),
             (KeyCode::BackTab, _)
             | (
                 KeyCode::Up,
-                Field::Kind | Field::Name | Field::IdNo | Field::Phone | Field::Address,
+                Field::Kind
+                | Field::Name
+                | Field::IdNo
+                | Field::Phone
+                | Field::Address
+                | Field::FirstInquiry,
             ) => form.move_focus(-1),
             (KeyCode::Down, Field::Item) => {
                 let n = form.matches().len();
@@ -323,6 +349,11 @@ impl App {
             Err(e) if e.connection => {
                 form.message = Some(Msg::new(Level::Warn, "intake.db_unavailable"))
             }
+            Err(e) if e.field == Some("first_inquiry") => {
+                // An operator code the form could not check: mark the field, keep everything.
+                form.errors = vec![(Field::FirstInquiry, "intake.err.first_inquiry_unknown")];
+                form.focus = Field::FirstInquiry;
+            }
             Err(e) => {
                 // The store refused a field the form let through: name it, keep everything.
                 form.message = Some(Msg::new(Level::Error, "list.error").arg("error", e.message))
@@ -365,6 +396,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         Constraint::Length(1), // id
         Constraint::Length(1), // phone
         Constraint::Length(1), // address
+        Constraint::Length(1), // first inquiry
         Constraint::Length(1), // materials title
         Constraint::Min(1),    // materials
         Constraint::Length(1), // message
@@ -462,9 +494,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         "intake.address",
         rows[6],
     );
+    // Empty means "I am the first person the applicant asked": say so in the empty field.
+    form.first_inquiry
+        .set_placeholder_text(tr(lang, "intake.first_inquiry_hint"));
+    form.first_inquiry.set_placeholder_style(t.muted);
+    draw_text(
+        f,
+        &mut form.first_inquiry,
+        Field::FirstInquiry,
+        "intake.first_inquiry",
+        rows[7],
+    );
     f.render_widget(
         Paragraph::new(label(Field::Materials, "intake.materials", focus)),
-        rows[7],
+        rows[8],
     );
     let mut mats: Vec<Line> = vec![];
     for (i, (m, on)) in form.materials.iter().enumerate() {
@@ -482,7 +525,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             style,
         )));
     }
-    f.render_widget(Paragraph::new(mats), rows[8]);
+    f.render_widget(Paragraph::new(mats), rows[9]);
     let msg = if form.busy {
         Some(Line::from(Span::styled(tr(lang, "login.busy"), t.muted)))
     } else {
@@ -491,7 +534,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             .map(|m| crate::ui::widgets::msg_line(m, lang, &t))
     };
     if let Some(m) = msg {
-        f.render_widget(Paragraph::new(m), rows[9]);
+        f.render_widget(Paragraph::new(m), rows[10]);
     }
 }
 

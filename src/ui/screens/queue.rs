@@ -615,6 +615,20 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
             lines.push(field("queue.id_no", d.row.applicant_id_no.clone()));
             lines.push(field("intake.phone", d.applicant_phone.clone()));
             lines.push(field("intake.address", d.applicant_address.clone()));
+            lines.push(field(
+                "case.received_by",
+                if d.first_inquiry_name == d.received_by_name {
+                    d.received_by_name.clone()
+                } else {
+                    format!(
+                        "{} · {}{}{}",
+                        d.received_by_name,
+                        tr(lang, "case.first_inquiry"),
+                        crate::ui::widgets::colon(lang),
+                        d.first_inquiry_name
+                    )
+                },
+            ));
             if let Some(h) = &d.row.claimed_by_name {
                 lines.push(field("queue.holder", h.clone()));
             }
