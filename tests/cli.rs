@@ -247,3 +247,72 @@ async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
         .env("DATABASE_URL", &url));
     assert_eq!((code, out.as_str()), (0, "2027-01-05\n"));
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn catalog_show_edit_put_round_trip(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let (code, shown, err) = run(bin(home.path())
+        .args(["catalog", "show", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    assert!(shown.contains("version = 1"), "{shown}");
+    let file = home.path().join("item.toml");
+    let admin = |c: &mut std::process::Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ONEWINDOW_OPERATOR", "admin")
+            .env("ONEWINDOW_PASSWORD", "demo1234");
+    };
+    // A bad edit: every problem with its line, nothing saved.
+    std::fs::write(
+        &file,
+        shown
+            .replace("statutory_days = 15", "statutory_days = 400")
+            .replace(
+                "category = \"administrative_licensing\"",
+                "category = \"x\"",
+            ),
+    )
+    .unwrap();
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "put"]).arg(&file));
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 6") && err.contains("category"), "{err}");
+    assert!(
+        err.contains("line 9") && err.contains("statutory_days 400"),
+        "{err}"
+    );
+    // A good one.
+    std::fs::write(
+        &file,
+        shown.replace("promised_days = 0", "promised_days = 2"),
+    )
+    .unwrap();
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "put"]).arg(&file));
+    let (code, out, err) = run(&mut c);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "changed SCJG-001: promised_days\n"),
+        "{err}"
+    );
+    // The same file again is stale now (version 1 → 2).
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "put"]).arg(&file));
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 1);
+    assert!(err.contains("changed by someone else"), "{err}");
+    let (_, list, _) = run(bin(home.path())
+        .args(["catalog", "list", "--search", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    assert!(
+        list.contains("SCJG-001\tSCJG\tadministrative_licensing\t15\t2\tyes\tno\t企业设立登记"),
+        "{list}"
+    );
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "retire", "SCJG-001", "--reason", "测试"]));
+    let (code, out, err) = run(&mut c);
+    assert_eq!((code, out.as_str()), (0, "retired SCJG-001\n"), "{err}");
+}

@@ -7,6 +7,7 @@
 pub mod audit;
 mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod config_cmd;
 pub mod db;
 pub mod demo;
@@ -77,6 +78,9 @@ pub enum Cmd {
     /// The working-day calendar: import a year's holidays, show a year, count a due date.
     #[command(subcommand)]
     Calendar(calendar::CalendarCmd),
+    /// The service catalogue: list, show an item as a file, add or change (put), retire.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCmd),
 }
 
 impl GlobalArgs {
@@ -142,6 +146,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Config(c)) => config_cmd::run(&settings, c),
             Some(Cmd::Audit(c)) => audit::run(&settings, c).await,
             Some(Cmd::Calendar(c)) => calendar::run(&settings, c).await,
+            Some(Cmd::Catalog(c)) => catalog::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

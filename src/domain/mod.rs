@@ -3,6 +3,7 @@
 pub mod audit_chain;
 pub mod calendar;
 pub mod calendar_file;
+pub mod item_file;
 pub mod lockout;
 pub mod mask;
 pub mod password;

@@ -125,8 +125,8 @@ pub async fn intake(
         .ok_or_else(|| invalid("first_inquiry", format!("no active operator {code}")))?,
     };
     let materials: Vec<(i64, String, bool)> = sqlx::query_as(
-        "select material_id, name_zh, required from item_materials where item_id = $1
-         order by position",
+        "select material_id, name_zh, required from item_materials
+         where item_id = $1 and retired_at is null order by position",
     )
     .bind(i.item_id)
     .fetch_all(&mut *tx)
@@ -183,7 +183,8 @@ pub async fn intake(
     .await?;
     sqlx::query(
         "insert into case_materials (case_id, material_id, provided)
-         select $1, material_id, material_id = any($2) from item_materials where item_id = $3",
+         select $1, material_id, material_id = any($2) from item_materials
+         where item_id = $3 and retired_at is null",
     )
     .bind(case_id)
     .bind(&i.provided)
