@@ -316,3 +316,78 @@ async fn catalog_show_edit_put_round_trip(pool: PgPool) {
     let (code, out, err) = run(&mut c);
     assert_eq!((code, out.as_str()), (0, "retired SCJG-001\n"), "{err}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 5, 1500).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let (code, out, err) = run(bin(home.path())
+        .args(["supervise"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("issued ") && !out.starts_with("issued 0 yellow and 0 red"),
+        "{out}"
+    );
+    let (code, out, _) = run(bin(home.path())
+        .args(["supervise"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "issued 0 yellow and 0 red cards; 0 notifications\n")
+    );
+
+    let today: chrono::NaiveDate = sqlx::query_scalar("select current_date")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let from = (today - chrono::Days::new(90)).to_string();
+    let to = today.to_string();
+    let report = |who: &str, extra: &[&str]| {
+        run(bin(home.path())
+            .args(["report", "efficiency", "--from", &from, "--to", &to])
+            .args(extra)
+            .env("DATABASE_URL", &url)
+            .env("ONEWINDOW_OPERATOR", who)
+            .env("ONEWINDOW_PASSWORD", "demo1234"))
+    };
+    let (code, csv, err) = report("supervisor", &["--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.starts_with("\u{feff}department,name,accepted,completed,on_time"),
+        "{csv}"
+    );
+    // The total row is the sum of the department rows, column by column.
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let (total, depts) = rows.split_last().unwrap();
+    assert_eq!(total[0], "TOTAL");
+    for col in [2, 3, 4, 7, 8, 9, 10] {
+        let sum: i64 = depts.iter().map(|r| r[col].parse::<i64>().unwrap()).sum();
+        assert_eq!(total[col].parse::<i64>().unwrap(), sum, "column {col}");
+    }
+    let accepted: i64 = total[2].parse().unwrap();
+    assert!(accepted > 0);
+    let cards: i64 = sqlx::query_scalar("select count(*) from supervision_cards")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        total[7].parse::<i64>().unwrap() + total[8].parse::<i64>().unwrap(),
+        cards
+    );
+    let (code, table, _) = report("supervisor", &[]);
+    assert_eq!(code, 0);
+    assert!(table.lines().any(|l| l.starts_with("TOTAL")), "{table}");
+    let (code, _, err) = report("clerk", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not permitted"), "{err}");
+    let (code, _, err) = run(bin(home.path())
+        .args(["report", "efficiency", "--from", &to, "--to", &from])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 2, "{err}");
+}

@@ -1,4 +1,4 @@
-//! `onewindow calendar import | show | due`: the working-day calendar (docs/time-limits.md).
+//! `onewindow calendar import | show | due`: the working-day calendar (docs/supervision.md).
 
 use std::path::PathBuf;
 

@@ -11,6 +11,8 @@ pub mod catalog;
 pub mod config_cmd;
 pub mod db;
 pub mod demo;
+pub mod report;
+pub mod supervise;
 pub mod tui;
 
 use std::path::PathBuf;
@@ -81,6 +83,11 @@ pub enum Cmd {
     /// The service catalogue: list, show an item as a file, add or change (put), retire.
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
+    /// One supervision run: issue yellow and red cards (once per case and level) and notify.
+    Supervise,
+    /// Reports: efficiency per department.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
 }
 
 impl GlobalArgs {
@@ -147,6 +154,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Audit(c)) => audit::run(&settings, c).await,
             Some(Cmd::Calendar(c)) => calendar::run(&settings, c).await,
             Some(Cmd::Catalog(c)) => catalog::run(&settings, c).await,
+            Some(Cmd::Supervise) => supervise::run(&settings).await,
+            Some(Cmd::Report(c)) => report::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::store::{Target, seed};
 use crate::ui::app::{App, AppConfig};
 use crate::ui::keymap::Keymap;
-use crate::ui::tasks::{TaskRunner, spawn_health_monitor, spawn_listener};
+use crate::ui::tasks::{TaskRunner, spawn_health_monitor, spawn_listener, spawn_supervisor};
 use crate::ui::terminal::TerminalGuard;
 use crate::ui::theme::Theme;
 
@@ -50,6 +50,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     let mut runner = TaskRunner::new(pool.clone(), settings.lockout_policy(), tx.clone());
     let monitor = spawn_health_monitor(pool.clone(), tx.clone());
     let listener = spawn_listener(pool.clone(), tx);
+    let supervisor = spawn_supervisor(pool.clone(), settings.thresholds());
 
     // In raw mode Ctrl-C is a key, not SIGINT; a SIGINT or SIGQUIT sent by `kill` still ends
     // the program cleanly instead of leaving the terminal raw.
@@ -87,6 +88,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     .await;
     monitor.abort();
     listener.abort();
+    supervisor.abort();
     // The sign-out row first: after a hang-up the process may not outlive the terminal for long.
     if let Some(op) = &app.session {
         let recorded = tokio::time::timeout(

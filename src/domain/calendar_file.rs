@@ -1,4 +1,4 @@
-//! The holiday notice file that `onewindow calendar import` loads (docs/time-limits.md):
+//! The holiday notice file that `onewindow calendar import` loads (docs/supervision.md):
 //!
 //! ```toml
 //! year = 2026

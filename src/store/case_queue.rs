@@ -27,6 +27,8 @@ pub struct QueueFilter {
     pub status: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// One department (the overdue board opens a department's open cases).
+    pub department_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -167,6 +169,9 @@ pub async fn queue(
             .push(" or c.case_no ilike ")
             .push_bind(p)
             .push(")");
+    }
+    if let Some(d) = f.department_id {
+        q.push(" and c.department_id = ").push_bind(d);
     }
     if let Some(s) = &f.status {
         q.push(" and c.status::text = ").push_bind(s.clone());

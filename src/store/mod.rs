@@ -9,8 +9,10 @@ pub mod catalog;
 pub mod departments;
 pub mod local_pg;
 pub mod operators;
+pub mod report;
 pub mod seed;
 pub mod seed_items;
+pub mod supervision;
 
 use std::time::Duration;
 

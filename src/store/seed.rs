@@ -187,6 +187,11 @@ fn plan_windows(rng: &mut SmallRng) -> Vec<(usize, String, String, String)> {
 pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, StoreError> {
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut tx = pool.begin().await?;
+    // Demo history is back-dated by design; this transaction alone may write it
+    // (migrations/0010: no back-filling).
+    sqlx::query("set local onewindow.seeding = 'on'")
+        .execute(&mut *tx)
+        .await?;
     let existing: i64 = sqlx::query_scalar("select count(*) from departments")
         .fetch_one(&mut *tx)
         .await?;

@@ -1,5 +1,6 @@
 //! Everything that can happen to the UI, as one enum, and the database work it can ask for.
 
+use crate::domain::calendar::Thresholds;
 use std::fmt;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, Queue
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
 use crate::store::operators::{LoginOutcome, Purpose};
+use crate::store::supervision::{BoardRow, NotificationRow};
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -56,6 +58,11 @@ pub enum Action {
         claim: bool,
         result: Result<bool, TaskError>,
     },
+    BoardLoaded(Result<Vec<BoardRow>, TaskError>),
+    /// My notifications (now marked read).
+    NoticesLoaded(Result<Vec<NotificationRow>, TaskError>),
+    UnreadLoaded(Result<i64, TaskError>),
+    Acknowledged(Result<(), TaskError>),
     /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
     /// anything may have changed.
     Changed {
@@ -159,6 +166,23 @@ pub enum Task {
         operator_id: i64,
         action: &'static str,
     },
+    /// The overdue board, with the warning thresholds in force.
+    LoadBoard {
+        viewer: i64,
+        thresholds: Thresholds,
+    },
+    /// My notifications; loading them marks them read.
+    LoadNotices {
+        viewer: i64,
+    },
+    LoadUnread {
+        viewer: i64,
+    },
+    Acknowledge {
+        viewer: i64,
+        card_id: i64,
+        comment: String,
+    },
 }
 
 /// Never prints a password (tasks end up in logs and test failures).
@@ -172,6 +196,24 @@ impl fmt::Debug for Task {
                 .field("purpose", purpose)
                 .finish(),
             Task::LoadDepartments => f.write_str("LoadDepartments"),
+            Task::LoadBoard { viewer, .. } => {
+                f.debug_struct("LoadBoard").field("viewer", viewer).finish()
+            }
+            Task::LoadNotices { viewer } => f
+                .debug_struct("LoadNotices")
+                .field("viewer", viewer)
+                .finish(),
+            Task::LoadUnread { viewer } => f
+                .debug_struct("LoadUnread")
+                .field("viewer", viewer)
+                .finish(),
+            Task::Acknowledge {
+                viewer, card_id, ..
+            } => f
+                .debug_struct("Acknowledge")
+                .field("viewer", viewer)
+                .field("card_id", card_id)
+                .finish(),
             Task::LoadAudit { viewer } => {
                 f.debug_struct("LoadAudit").field("viewer", viewer).finish()
             }
@@ -243,6 +285,10 @@ impl Task {
             Task::Decide { .. } => "decide",
             Task::Claim { .. } | Task::Release { .. } | Task::Reassign { .. } => "claim",
             Task::RecordSession { .. } => "session",
+            Task::LoadBoard { .. } => "board",
+            Task::LoadNotices { .. } => "notices",
+            Task::LoadUnread { .. } => "unread",
+            Task::Acknowledge { .. } => "acknowledge",
         }
     }
 }

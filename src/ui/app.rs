@@ -21,6 +21,7 @@ use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
 use crate::store::departments::DepartmentRow;
 use crate::store::operators::{LoginOutcome, Operator, Purpose};
+use crate::store::supervision::{BoardRow, NotificationRow};
 
 /// The screens reachable by name from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +32,19 @@ pub enum Screen {
     Catalogue,
     Departments,
     Audit,
+    /// The overdue board (supervisors).
+    Overdue,
+    /// My notifications: warning cards sent to me.
+    Notices,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
+        Screen::Notices,
+        Screen::Overdue,
         Screen::Catalogue,
         Screen::Departments,
         Screen::Audit,
@@ -50,6 +57,8 @@ impl Screen {
             Screen::Catalogue => "catalogue",
             Screen::Departments => "departments",
             Screen::Audit => "audit",
+            Screen::Overdue => "overdue",
+            Screen::Notices => "notices",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -60,6 +69,8 @@ impl Screen {
             Screen::Catalogue => "screen.catalogue",
             Screen::Departments => "screen.departments",
             Screen::Audit => "screen.audit",
+            Screen::Overdue => "screen.overdue",
+            Screen::Notices => "screen.notices",
         }
     }
     fn contexts(self) -> Vec<Context> {
@@ -67,7 +78,10 @@ impl Screen {
             Screen::Home => vec![Context::Home],
             Screen::Intake => vec![],
             Screen::Queue => vec![Context::Queue, Context::List],
-            Screen::Catalogue | Screen::Departments | Screen::Audit => vec![Context::List],
+            Screen::Catalogue | Screen::Departments | Screen::Audit | Screen::Overdue => {
+                vec![Context::List]
+            }
+            Screen::Notices => vec![Context::Notices, Context::List],
         }
     }
 }
@@ -121,6 +135,10 @@ pub struct App {
 
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
+    pub board: ListView<BoardRow>,
+    pub notices: ListView<NotificationRow>,
+    /// My unread notifications, for the header.
+    pub unread: i64,
     pub queue: QueueState,
     pub catalogue: CatalogueState,
     pub intake: IntakeForm,
@@ -156,6 +174,9 @@ impl App {
             last_input: Duration::ZERO,
             departments: ListView::default(),
             audit: ListView::default(),
+            board: ListView::default(),
+            notices: ListView::default(),
+            unread: 0,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
             intake: IntakeForm::default(),
@@ -306,16 +327,69 @@ impl App {
                 self.claim_done(claim, result)
             }
             Action::Changed { entity } => {
+                let Some(op) = &self.session else {
+                    return vec![];
+                };
+                let viewer = op.operator_id;
+                let any = entity == "*";
+                let mut tasks = vec![];
                 // Another operator changed cases: the queue on screen follows at once.
-                if self.session.is_some()
-                    && self.screen == Screen::Queue
-                    && (entity == "case" || entity == "*")
-                {
-                    let mut tasks = self.reload_queue();
+                if self.screen == Screen::Queue && (entity == "case" || any) {
+                    tasks.extend(self.reload_queue());
                     tasks.extend(self.reload_case());
-                    tasks
-                } else {
-                    vec![]
+                }
+                let cards = entity == "supervision" || entity == "card" || any;
+                if self.screen == Screen::Overdue && (entity == "case" || cards) {
+                    tasks.extend(self.reload_board());
+                }
+                if cards {
+                    if self.screen == Screen::Notices {
+                        tasks.extend(self.reload_notices());
+                    } else {
+                        tasks.push(Task::LoadUnread { viewer });
+                    }
+                }
+                tasks
+            }
+            Action::BoardLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.board.loaded(r);
+                tasks
+            }
+            Action::NoticesLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                if r.is_ok() {
+                    self.unread = 0;
+                }
+                self.notices.loaded(r);
+                tasks
+            }
+            Action::UnreadLoaded(r) => {
+                if let Ok(n) = r
+                    && n != self.unread
+                {
+                    self.unread = n;
+                    self.dirty = true;
+                }
+                vec![]
+            }
+            Action::Acknowledged(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                match r {
+                    Ok(()) => {
+                        self.flash = Some(Msg::new(Level::Info, "notices.acknowledged"));
+                        self.reload_notices()
+                    }
+                    Err(e) => {
+                        self.flash =
+                            Some(Msg::new(Level::Error, "list.error").arg("error", e.message));
+                        vec![]
+                    }
                 }
             }
             Action::AuditLoaded(r) => {
@@ -405,6 +479,8 @@ impl App {
             Screen::Home | Screen::Intake => None,
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
+            Screen::Overdue => self.board.error.as_ref(),
+            Screen::Notices => self.notices.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
             Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };
@@ -440,6 +516,15 @@ impl App {
                         self.history.clear();
                     }
                 }
+                // The header shows how many warning cards wait for me.
+                return self
+                    .session
+                    .as_ref()
+                    .map(|o| Task::LoadUnread {
+                        viewer: o.operator_id,
+                    })
+                    .into_iter()
+                    .collect();
             }
             Ok(LoginOutcome::BadCredentials) => {
                 self.login

@@ -84,6 +84,9 @@ impl App {
                 self.login = LoginForm::new();
                 self.departments = ListView::default();
                 self.audit = ListView::default();
+                self.board = ListView::default();
+                self.notices = ListView::default();
+                self.unread = 0;
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
                 self.intake = IntakeForm::default();
@@ -111,6 +114,15 @@ impl App {
                                 case_id,
                                 version,
                                 to_code: fl.text(),
+                            }],
+                            None => vec![],
+                        },
+                        LinePurpose::Acknowledge { card_id } => match &self.session {
+                            // An empty comment is refused by the store, with a message.
+                            Some(op) => vec![Task::Acknowledge {
+                                viewer: op.operator_id,
+                                card_id,
+                                comment: fl.text(),
                             }],
                             None => vec![],
                         },
@@ -153,6 +165,10 @@ impl App {
             Command::OpenAudit => self.open(Screen::Audit),
             Command::OpenQueue => self.open(Screen::Queue),
             Command::OpenCatalogue => self.open(Screen::Catalogue),
+            Command::OpenOverdue => self.open(Screen::Overdue),
+            Command::OpenNotices => self.open(Screen::Notices),
+            Command::Acknowledge if self.screen == Screen::Notices => self.acknowledge_selected(),
+            Command::Acknowledge => vec![],
             Command::OpenIntake => {
                 let may = self
                     .session
@@ -176,6 +192,8 @@ impl App {
             Command::Open => match self.screen {
                 Screen::Catalogue if self.catalogue.guide.is_none() => self.open_guide(),
                 Screen::Queue if self.queue.case.is_none() => self.open_case(),
+                Screen::Overdue => self.open_board_department(),
+                Screen::Notices => self.open_notice_case(),
                 _ => vec![],
             },
             Command::Approve if self.screen == Screen::Queue => self.approve(),
@@ -221,6 +239,8 @@ impl App {
         match self.screen {
             Screen::Departments => self.departments.move_by(delta),
             Screen::Audit => self.audit.move_by(delta),
+            Screen::Overdue => self.board.move_by(delta),
+            Screen::Notices => self.notices.move_by(delta),
             Screen::Queue => {
                 self.queue.view.move_by(delta);
                 return self.queue_more();
@@ -261,12 +281,32 @@ impl App {
             .is_some_and(|o| allows(&o.roles, Permission::ReadAudit))
     }
 
+    /// Screens this operator may open (the header lists only these).
+    pub fn may_open(&self, screen: Screen) -> bool {
+        let Some(op) = &self.session else {
+            return false;
+        };
+        match screen {
+            Screen::Audit => self.may_read_audit(),
+            Screen::Overdue => self.may_see_board(),
+            Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
+            _ => true,
+        }
+    }
+
     pub fn open(&mut self, screen: Screen) -> Vec<Task> {
         if self.session.is_none() || self.locked {
             return vec![];
         }
-        if screen == Screen::Audit && !self.may_read_audit() {
-            self.flash = Some(Msg::new(Level::Warn, "audit.forbidden"));
+        if !self.may_open(screen) {
+            self.flash = Some(Msg::new(
+                Level::Warn,
+                match screen {
+                    Screen::Overdue => "board.forbidden",
+                    Screen::Intake => "intake.forbidden",
+                    _ => "audit.forbidden",
+                },
+            ));
             return vec![];
         }
         self.flash = None;
@@ -288,6 +328,8 @@ impl App {
                 self.departments.loading = true;
                 vec![Task::LoadDepartments]
             }
+            Screen::Overdue => self.reload_board(),
+            Screen::Notices => self.reload_notices(),
             Screen::Audit => match &self.session {
                 Some(op) => {
                     self.audit.loading = true;

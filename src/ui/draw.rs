@@ -54,6 +54,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Catalogue => screens::catalogue::draw(f, app, body),
             Screen::Departments => screens::departments::draw(f, app, body),
             Screen::Audit => screens::audit::draw(f, app, body),
+            Screen::Overdue => screens::supervision::draw_board(f, app, body),
+            Screen::Notices => screens::supervision::draw_notices(f, app, body),
         }
     }
     hint_bar::draw(f, app, hint);
@@ -79,13 +81,23 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let mut spans = vec![
-        Span::styled(" onewindow ", t.title),
-        Span::styled(format!("· {} ", tr(app.lang, "app.center")), t.muted),
-    ];
-    if app.session.is_some() && !app.locked {
-        for s in Screen::ALL {
-            let label = format!(" {} ", tr(app.lang, s.title_key()));
+    let mut spans = vec![Span::styled(" onewindow ", t.title)];
+    let signed_in = app.session.is_some() && !app.locked;
+    // At 80 columns the screen names need the room; the center's name shows when it fits.
+    if !signed_in || area.width >= 120 {
+        spans.push(Span::styled(
+            format!("· {} ", tr(app.lang, "app.center")),
+            t.muted,
+        ));
+    }
+    if signed_in {
+        for s in Screen::ALL.into_iter().filter(|s| app.may_open(*s)) {
+            // Unread warning cards show as a count on the notices tab.
+            let label = if s == Screen::Notices && app.unread > 0 {
+                format!(" {} {} ", tr(app.lang, s.title_key()), app.unread)
+            } else {
+                format!(" {} ", tr(app.lang, s.title_key()))
+            };
             let style = if s == app.screen {
                 t.selection
             } else {

@@ -48,10 +48,13 @@ pub enum Command {
     Approve,
     Disapprove,
     Reassign,
+    OpenOverdue,
+    OpenNotices,
+    Acknowledge,
 }
 
 impl Command {
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 36] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -85,6 +88,9 @@ impl Command {
         Command::Approve,
         Command::Disapprove,
         Command::Reassign,
+        Command::OpenOverdue,
+        Command::OpenNotices,
+        Command::Acknowledge,
     ];
 
     pub fn name(self) -> &'static str {
@@ -122,6 +128,9 @@ impl Command {
             Command::Approve => "approve",
             Command::Disapprove => "disapprove",
             Command::Reassign => "reassign",
+            Command::OpenOverdue => "open_overdue",
+            Command::OpenNotices => "open_notices",
+            Command::Acknowledge => "acknowledge",
         }
     }
 
@@ -143,16 +152,18 @@ pub enum Context {
     Home,
     CommandLine,
     Queue,
+    Notices,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Login,
         Context::List,
         Context::Home,
         Context::CommandLine,
         Context::Queue,
+        Context::Notices,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -162,6 +173,7 @@ impl Context {
             Context::Home => "home",
             Context::CommandLine => "command",
             Context::Queue => "queue",
+            Context::Notices => "notices",
         }
     }
 }
@@ -364,6 +376,8 @@ struct File {
     command: Vec<FileBinding>,
     #[serde(default)]
     queue: Vec<FileBinding>,
+    #[serde(default)]
+    notices: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -411,6 +425,7 @@ impl Keymap {
             (Context::Home, file.home),
             (Context::CommandLine, file.command),
             (Context::Queue, file.queue),
+            (Context::Notices, file.notices),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

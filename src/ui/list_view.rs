@@ -38,6 +38,9 @@ impl<T> ListView<T> {
         let next = (self.selected as isize + delta).clamp(0, n as isize - 1);
         self.selected = next as usize;
     }
+    pub fn selected_row(&self) -> Option<&T> {
+        self.rows.as_ref()?.get(self.selected)
+    }
     pub fn loaded(&mut self, result: Result<Vec<T>, TaskError>) {
         self.loading = false;
         match result {

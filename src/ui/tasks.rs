@@ -9,11 +9,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use super::action::{Action, DbState, Task, TaskError};
+use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
-use crate::store::{audit, cases, catalog, departments, operators};
+use crate::store::{audit, cases, catalog, departments, operators, supervision};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// How many notifications the list shows.
+const NOTICE_ROWS: i64 = 500;
 /// Rows per queue page; the next page loads when the selection reaches the end.
 pub const QUEUE_PAGE: i64 = 200;
 
@@ -142,6 +145,33 @@ impl TaskRunner {
                         .map(|()| true)
                         .map_err(TaskError::from),
                 }),
+                Task::LoadBoard { viewer, thresholds } => Some(Action::BoardLoaded(
+                    supervision::board(&pool, viewer, thresholds)
+                        .await
+                        .map_err(TaskError::from),
+                )),
+                Task::LoadNotices { viewer } => {
+                    let rows = supervision::notifications(&pool, viewer, NOTICE_ROWS).await;
+                    let rows = match rows {
+                        Ok(r) => supervision::mark_read(&pool, viewer).await.map(|_| r),
+                        Err(e) => Err(e),
+                    };
+                    Some(Action::NoticesLoaded(rows.map_err(TaskError::from)))
+                }
+                Task::LoadUnread { viewer } => Some(Action::UnreadLoaded(
+                    supervision::unread(&pool, viewer)
+                        .await
+                        .map_err(TaskError::from),
+                )),
+                Task::Acknowledge {
+                    viewer,
+                    card_id,
+                    comment,
+                } => Some(Action::Acknowledged(
+                    supervision::acknowledge(&pool, viewer, card_id, &comment)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::RecordSession {
                     operator_id,
                     action,
@@ -231,6 +261,28 @@ pub fn spawn_listener(pool: PgPool, tx: UnboundedSender<Action>) -> JoinHandle<(
                 }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    })
+}
+
+/// Every running TUI takes part in electronic supervision: a run shortly after start, then every
+/// few minutes. The advisory lock in `supervision::run` lets one issuer act at a time; the
+/// others return at once. Cards reach every screen through NOTIFY.
+pub fn spawn_supervisor(pool: PgPool, thresholds: Thresholds) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        loop {
+            match supervision::run(&pool, thresholds).await {
+                Ok(r) if r.yellow + r.red > 0 => tracing::info!(
+                    "supervision: {} yellow, {} red cards, {} notifications",
+                    r.yellow,
+                    r.red,
+                    r.notifications
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("supervision run failed: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(300)).await;
         }
     })
 }

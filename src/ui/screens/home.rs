@@ -43,10 +43,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     for (screen, cmd) in [
         (Screen::Intake, Command::OpenIntake),
         (Screen::Queue, Command::OpenQueue),
+        (Screen::Notices, Command::OpenNotices),
+        (Screen::Overdue, Command::OpenOverdue),
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),
         (Screen::Audit, Command::OpenAudit),
-    ] {
+    ]
+    .into_iter()
+    .filter(|(s, _)| app.may_open(*s))
+    {
         let key = app
             .keymap
             .key_for(&[Context::Home, Context::Global], cmd, false)

@@ -8,6 +8,7 @@ pub mod home;
 pub mod intake;
 pub mod login;
 pub mod queue;
+pub mod supervision;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -42,6 +42,8 @@ pub struct QueueState {
     pub more: bool,
     /// The case opened with Enter, shown over the list.
     pub case: Option<CaseView>,
+    /// The department the list is narrowed to (from the overdue board), shown by the tabs.
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +60,7 @@ impl Default for QueueState {
             filter: QueueFilter::default(),
             more: false,
             case: None,
+            scope: None,
         }
     }
 }
@@ -169,6 +172,9 @@ impl App {
         let n = queues.len() as isize;
         self.queue.which = queues[((pos as isize + step).rem_euclid(n)) as usize];
         self.queue.view = ListView::default();
+        // A department chosen on the overdue board applies to the queue it opened only.
+        self.queue.filter.department_id = None;
+        self.queue.scope = None;
         self.reload_queue()
     }
 
@@ -500,6 +506,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         };
         spans.push(Span::styled(format!(" {} ", tr(lang, queue_key(q))), style));
         spans.push(Span::raw(" "));
+    }
+    if let Some(scope) = &app.queue.scope {
+        spans.push(Span::styled(format!("  ▸ {scope}"), t.accent));
     }
     if let Some(text) = &app.queue.filter.text {
         spans.push(Span::styled(format!("  / {text}"), t.accent));

@@ -14,13 +14,15 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 11] = [
+pub const NAMES: [(&str, Command); 13] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
     ("catalogue", Command::OpenCatalogue),
     ("departments", Command::OpenDepartments),
     ("audit", Command::OpenAudit),
+    ("overdue", Command::OpenOverdue),
+    ("notices", Command::OpenNotices),
     ("help", Command::Help),
     ("lock", Command::Lock),
     ("logout", Command::Logout),

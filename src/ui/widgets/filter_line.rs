@@ -24,6 +24,10 @@ pub enum LinePurpose {
         case_id: i64,
         version: i32,
     },
+    /// The comment acknowledging a warning card.
+    Acknowledge {
+        card_id: i64,
+    },
 }
 
 pub struct FilterLine {
@@ -44,6 +48,10 @@ impl FilterLine {
             input.insert_str(c);
         }
         FilterLine { input, purpose }
+    }
+
+    pub fn for_purpose(purpose: LinePurpose) -> FilterLine {
+        FilterLine::with_purpose(None, purpose)
     }
 
     pub fn text(&self) -> String {
@@ -73,6 +81,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         LinePurpose::Reason { .. } => format!("{} ", crate::i18n::tr(app.lang, "case.reason")),
         LinePurpose::Reassign { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "case.reassign_to"))
+        }
+        LinePurpose::Acknowledge { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "notices.comment"))
         }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
