@@ -246,6 +246,8 @@ fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
         decision_reason: None,
         received_by_name: "张伟".into(),
         first_inquiry_name: "李娜".into(),
+        suspension: None,
+        extension: None,
         materials: vec![("申请书".into(), true)],
         timeline: vec![],
     };
@@ -304,4 +306,83 @@ fn the_chief_gives_a_case_to_someone_by_code() {
     let mut b = with_rows(Lang::En);
     assert!(b.update(ch('g')).is_empty());
     assert!(b.filter_line.is_none());
+}
+
+#[test]
+fn p_suspends_with_a_kind_and_reason_and_resumes_a_suspended_case() {
+    let mut a = with_rows(Lang::ZhCn);
+    // Row 1 (accepted, running): p opens the line; Tab picks the next procedure.
+    assert!(a.update(ch('p')).is_empty());
+    assert!(render(&mut a, 80, 24).contains("特别程序：听证"));
+    a.update(key(KeyCode::Tab));
+    assert!(render(&mut a, 80, 24).contains("特别程序：招标"));
+    type_text(&mut a, "委托招标代理");
+    let tasks = a.update(key(KeyCode::Enter));
+    assert_eq!(
+        tasks,
+        vec![Task::Suspend {
+            viewer: 7,
+            case_id: 1,
+            version: 1,
+            kind: "tendering",
+            reason: "委托招标代理".into()
+        }]
+    );
+    // Row 5 is suspended: ⏸ instead of days left, and p resumes it.
+    assert!(render(&mut a, 80, 24).contains('⏸'));
+    for _ in 0..4 {
+        a.update(key(KeyCode::Down));
+    }
+    assert_eq!(
+        a.update(ch('p')),
+        vec![Task::Resume {
+            viewer: 7,
+            case_id: 5,
+            version: 1
+        }]
+    );
+    // A correction case has no clock.
+    a.update(key(KeyCode::Home));
+    a.update(key(KeyCode::Down));
+    assert!(a.update(ch('p')).is_empty());
+    assert!(a.filter_line.is_none());
+}
+
+#[test]
+fn e_extends_only_for_the_chief_and_wants_days_first() {
+    let mut a = with_rows(Lang::En);
+    assert!(a.update(ch('e')).is_empty());
+    assert!(a.filter_line.is_none(), "a clerk may not extend");
+    let mut chief = clerk();
+    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    let mut a = signed_in(Lang::En, chief);
+    a.update(ch('w'));
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(vec![queue_row(1, "企业设立登记", "张小三", "accepted")]),
+    });
+    a.update(ch('e'));
+    type_text(&mut a, "five days");
+    assert!(a.update(key(KeyCode::Enter)).is_empty());
+    assert!(
+        a.filter_line.is_some(),
+        "the line stays with what was typed"
+    );
+    let screen = render(&mut a, 80, 24);
+    assert!(screen.contains("working days first"), "{screen}");
+    for _ in 0.."five days".len() {
+        a.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut a, "5 expert review");
+    assert_eq!(
+        a.update(key(KeyCode::Enter)),
+        vec![Task::Extend {
+            viewer: 7,
+            case_id: 1,
+            version: 1,
+            days: 5,
+            reason: "expert review".into()
+        }]
+    );
 }

@@ -21,6 +21,8 @@ pub enum Permission {
     SeeAllCases,
     /// Load a year's holiday notice into the working-day calendar: administrators.
     ManageCalendar,
+    /// Extend a case's time limit once (延期): the chief representative.
+    ExtendLimit,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -31,7 +33,9 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         Permission::ManageCatalog | Permission::ManageCalendar => matches!(r, Role::Admin),
         Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
         Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
-        Permission::DecideInstant | Permission::ReassignCase => matches!(r, Role::ChiefRep),
+        Permission::DecideInstant | Permission::ReassignCase | Permission::ExtendLimit => {
+            matches!(r, Role::ChiefRep)
+        }
         Permission::SeeAllCases => matches!(r, Role::Supervisor),
     })
 }

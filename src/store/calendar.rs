@@ -166,8 +166,10 @@ pub async fn refresh_due_dates(
     year: Option<i32>,
 ) -> Result<u64, StoreError> {
     let cal = load(&mut *conn).await?;
+    // The clock runs for the limit, plus an extension, plus the working days it stood still.
     let pairs: Vec<(NaiveDate, i32)> = sqlx::query_as(
-        "select distinct c.accepted_at::date, coalesce(c.limit_days, i.promised_days)
+        "select distinct c.accepted_at::date,
+                coalesce(c.limit_days, i.promised_days) + c.extension_days + c.suspended_days
          from cases c join items i using (item_id)
          where c.status = 'accepted'
            and (c.due_date is null or c.due_provisional
@@ -194,12 +196,14 @@ pub async fn refresh_due_dates(
     }
     let updated = sqlx::query(
         "update cases c
-         set limit_days = v.lim, due_date = v.due, due_provisional = v.prov
+         set limit_days = coalesce(c.limit_days, i.promised_days), due_date = v.due,
+             due_provisional = v.prov
          from unnest($1::date[], $2::integer[], $3::date[], $4::boolean[]) as v(start, lim, due, prov),
               items i
          where i.item_id = c.item_id and c.status = 'accepted'
            and c.accepted_at::date = v.start
-           and coalesce(c.limit_days, i.promised_days) = v.lim
+           and coalesce(c.limit_days, i.promised_days) + c.extension_days + c.suspended_days
+               = v.lim
            and (c.due_date, c.due_provisional) is distinct from (v.due, v.prov)",
     )
     .bind(&starts)

@@ -52,6 +52,9 @@ pub struct QueueRow {
     pub limit_days: Option<i32>,
     pub due_date: Option<NaiveDate>,
     pub due_provisional: bool,
+    /// In a special procedure (特别程序): the clock stands still.
+    pub suspended: bool,
+    pub extension_days: i32,
     /// Working days left, from the database's today; open accepted cases only.
     #[sqlx(skip)]
     pub remaining: Option<Remaining>,
@@ -78,7 +81,8 @@ const QUEUE_ROW_SELECT: &str =
                 d.code as department_code, c.applicant_kind::text as applicant_kind,
                 c.applicant_name, c.applicant_id_no, c.status::text as status,
                 o.name as claimed_by_name, c.received_at, c.accepted_at, c.decided_at,
-                i.is_instant, c.version, c.limit_days, c.due_date, c.due_provisional
+                i.is_instant, c.version, c.limit_days, c.due_date, c.due_provisional,
+                c.suspended, c.extension_days
          from cases c
          join items i using (item_id)
          join departments d on d.department_id = c.department_id
@@ -211,7 +215,10 @@ async fn with_remaining(conn: &mut PgConnection, rows: &mut [QueueRow]) -> Resul
     }
     let cal = calendar::load(&mut *conn).await?;
     let today = calendar::today(&mut *conn).await?;
-    for r in rows.iter_mut().filter(|r| r.status == "accepted") {
+    for r in rows
+        .iter_mut()
+        .filter(|r| r.status == "accepted" && !r.suspended)
+    {
         r.remaining = r.due_date.map(|due| cal.remaining(today, due));
     }
     Ok(())
@@ -230,6 +237,10 @@ pub struct CaseDetail {
     /// Who received the application at the window, and who the applicant asked first (首问).
     pub received_by_name: String,
     pub first_inquiry_name: String,
+    /// The open special procedure: (kind, reason).
+    pub suspension: Option<(String, String)>,
+    /// The extension: (working days, reason).
+    pub extension: Option<(i32, String)>,
     /// (name, provided)
     pub materials: Vec<(String, bool)>,
     pub timeline: Vec<TimelineEntry>,
@@ -255,10 +266,13 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
         decision_reason: Option<String>,
         received_by_name: String,
         first_inquiry_name: String,
+        extension_days: i32,
+        extension_reason: Option<String>,
     }
     let extra: Extra = sqlx::query_as(
         "select c.applicant_phone, c.applicant_address, c.department_id, c.correction_note,
-                c.decision_reason, r.name as received_by_name, q.name as first_inquiry_name
+                c.decision_reason, r.name as received_by_name, q.name as first_inquiry_name,
+                c.extension_days, c.extension_reason
          from cases c
          join operators r on r.operator_id = c.received_by
          join operators q on q.operator_id = c.first_inquiry_by
@@ -283,6 +297,12 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
+    let suspension: Option<(String, String)> = sqlx::query_as(
+        "select kind::text, reason from case_suspensions where case_id = $1 and ended_at is null",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let timeline: Vec<TimelineEntry> = sqlx::query_as(
         "select a.at, o.name as operator_name, a.action
          from audit_log a left join operators o using (operator_id)
@@ -300,6 +320,13 @@ pub async fn detail(pool: &PgPool, viewer: i64, case_id: i64) -> Result<CaseDeta
         decision_reason: extra.decision_reason,
         received_by_name: extra.received_by_name,
         first_inquiry_name: extra.first_inquiry_name,
+        suspension,
+        extension: (extra.extension_days > 0).then(|| {
+            (
+                extra.extension_days,
+                extra.extension_reason.unwrap_or_default(),
+            )
+        }),
         materials,
         timeline,
     })

@@ -13,6 +13,7 @@ pub mod report;
 pub mod seed;
 pub mod seed_items;
 pub mod supervision;
+pub mod time_limits;
 
 use std::time::Duration;
 

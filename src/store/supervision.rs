@@ -35,9 +35,12 @@ async fn warning_groups(
     today: NaiveDate,
     t: Thresholds,
 ) -> Result<Vec<(NaiveDate, i32, Level, i64)>, StoreError> {
+    // A suspended case's clock stands still: no card while it is. The limit that counts for
+    // "share used" includes an extension.
     let groups: Vec<(NaiveDate, i32)> = sqlx::query_as(
-        "select distinct due_date, limit_days from cases
-         where status = 'accepted' and due_date is not null and limit_days is not null",
+        "select distinct due_date, limit_days + extension_days from cases
+         where status = 'accepted' and not suspended and due_date is not null
+           and limit_days is not null",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -77,8 +80,8 @@ pub async fn run(pool: &PgPool, t: Thresholds) -> Result<RunReport, StoreError> 
          select c.case_id, v.lvl::card_level, c.department_id, c.due_date, v.days_left
          from unnest($1::date[], $2::integer[], $3::text[], $4::integer[])
                   as v(due, lim, lvl, days_left)
-         join cases c on c.due_date = v.due and c.limit_days = v.lim
-         where c.status = 'accepted'
+         join cases c on c.due_date = v.due and c.limit_days + c.extension_days = v.lim
+         where c.status = 'accepted' and not c.suspended
          on conflict (case_id, level) do nothing
          returning card_id, level::text",
     )
@@ -161,10 +164,11 @@ pub async fn board(pool: &PgPool, viewer: i64, t: Thresholds) -> Result<Vec<Boar
     me.require(Permission::SeeAllCases)?;
     let cal = calendar::load(&mut conn).await?;
     let today = calendar::today(&mut conn).await?;
-    let groups: Vec<(i64, NaiveDate, i32, i64)> = sqlx::query_as(
-        "select department_id, due_date, limit_days, count(*) from cases
+    let groups: Vec<(i64, NaiveDate, i32, i64, bool)> = sqlx::query_as(
+        "select department_id, due_date, limit_days + extension_days, count(*), suspended
+         from cases
          where status = 'accepted' and due_date is not null and limit_days is not null
-         group by 1, 2, 3",
+         group by 1, 2, 3, 5",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -186,12 +190,16 @@ pub async fn board(pool: &PgPool, viewer: i64, t: Thresholds) -> Result<Vec<Boar
             worst_days_late: 0,
         })
         .collect();
-    for (dept, due, lim, n) in groups {
+    for (dept, due, lim, n, suspended) in groups {
         let Some(row) = rows.iter_mut().find(|r| r.department_id == dept) else {
             continue;
         };
         let r = cal.remaining(today, due);
         row.open += n;
+        if suspended {
+            // The clock stands still: neither yellow nor red while suspended.
+            continue;
+        }
         match level(lim.max(0) as u32, r, t) {
             Level::Red => {
                 row.red += n;

@@ -63,6 +63,8 @@ pub enum Action {
     NoticesLoaded(Result<Vec<NotificationRow>, TaskError>),
     UnreadLoaded(Result<i64, TaskError>),
     Acknowledged(Result<(), TaskError>),
+    /// A suspension, resumption or extension: the message key of what was done.
+    ClockChanged(Result<&'static str, TaskError>),
     /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
     /// anything may have changed.
     Changed {
@@ -166,6 +168,25 @@ pub enum Task {
         operator_id: i64,
         action: &'static str,
     },
+    Suspend {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+        kind: &'static str,
+        reason: String,
+    },
+    Resume {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+    },
+    Extend {
+        viewer: i64,
+        case_id: i64,
+        version: i32,
+        days: i32,
+        reason: String,
+    },
     /// The overdue board, with the warning thresholds in force.
     LoadBoard {
         viewer: i64,
@@ -196,6 +217,35 @@ impl fmt::Debug for Task {
                 .field("purpose", purpose)
                 .finish(),
             Task::LoadDepartments => f.write_str("LoadDepartments"),
+            Task::Suspend {
+                viewer,
+                case_id,
+                kind,
+                ..
+            } => f
+                .debug_struct("Suspend")
+                .field("viewer", viewer)
+                .field("case_id", case_id)
+                .field("kind", kind)
+                .finish(),
+            Task::Resume {
+                viewer, case_id, ..
+            } => f
+                .debug_struct("Resume")
+                .field("viewer", viewer)
+                .field("case_id", case_id)
+                .finish(),
+            Task::Extend {
+                viewer,
+                case_id,
+                days,
+                ..
+            } => f
+                .debug_struct("Extend")
+                .field("viewer", viewer)
+                .field("case_id", case_id)
+                .field("days", days)
+                .finish(),
             Task::LoadBoard { viewer, .. } => {
                 f.debug_struct("LoadBoard").field("viewer", viewer).finish()
             }
@@ -286,6 +336,7 @@ impl Task {
             Task::Claim { .. } | Task::Release { .. } | Task::Reassign { .. } => "claim",
             Task::RecordSession { .. } => "session",
             Task::LoadBoard { .. } => "board",
+            Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
             Task::LoadUnread { .. } => "unread",
             Task::Acknowledge { .. } => "acknowledge",

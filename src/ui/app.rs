@@ -377,6 +377,11 @@ impl App {
                 }
                 vec![]
             }
+            Action::ClockChanged(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.clock_changed(r)
+            }
             Action::Acknowledged(r) => {
                 self.dirty = true;
                 self.note_connection(&r);

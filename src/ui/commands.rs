@@ -117,6 +117,24 @@ impl App {
                             }],
                             None => vec![],
                         },
+                        LinePurpose::Suspend {
+                            case_id,
+                            version,
+                            kind,
+                        } => match &self.session {
+                            // An empty reason is refused by the store, with a message.
+                            Some(op) => vec![Task::Suspend {
+                                viewer: op.operator_id,
+                                case_id,
+                                version,
+                                kind: crate::store::time_limits::SUSPENSION_KINDS[kind],
+                                reason: fl.text(),
+                            }],
+                            None => vec![],
+                        },
+                        LinePurpose::Extend { case_id, version } => {
+                            self.submit_extension(fl, case_id, version)
+                        }
                         LinePurpose::Acknowledge { card_id } => match &self.session {
                             // An empty comment is refused by the store, with a message.
                             Some(op) => vec![Task::Acknowledge {
@@ -150,6 +168,8 @@ impl App {
             Command::Complete => {
                 if let Some(c) = &mut self.command_line {
                     c.complete();
+                } else {
+                    self.next_suspension_kind();
                 }
                 vec![]
             }
@@ -168,6 +188,9 @@ impl App {
             Command::OpenOverdue => self.open(Screen::Overdue),
             Command::OpenNotices => self.open(Screen::Notices),
             Command::Acknowledge if self.screen == Screen::Notices => self.acknowledge_selected(),
+            Command::Suspend if self.screen == Screen::Queue => self.suspend_or_resume(),
+            Command::Extend if self.screen == Screen::Queue => self.extend_selected(),
+            Command::Suspend | Command::Extend => vec![],
             Command::Acknowledge => vec![],
             Command::OpenIntake => {
                 let may = self

@@ -63,6 +63,19 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 
     if app.filter_line.is_some() {
         filter_line::draw(f, app, hint);
+        // The line covers the hint bar, where messages go: a message about what was typed
+        // (a refused extension, say) shows on the row above it.
+        if let Some(m) = &app.flash {
+            let above = Rect {
+                y: hint.y.saturating_sub(1),
+                ..hint
+            };
+            f.render_widget(Clear, above);
+            f.render_widget(
+                Paragraph::new(super::widgets::msg_line(m, app.lang, &t)),
+                above,
+            );
+        }
     }
     if app.command_line.is_some() {
         let above = Rect {

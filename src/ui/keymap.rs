@@ -51,10 +51,12 @@ pub enum Command {
     OpenOverdue,
     OpenNotices,
     Acknowledge,
+    Suspend,
+    Extend,
 }
 
 impl Command {
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 38] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -91,6 +93,8 @@ impl Command {
         Command::OpenOverdue,
         Command::OpenNotices,
         Command::Acknowledge,
+        Command::Suspend,
+        Command::Extend,
     ];
 
     pub fn name(self) -> &'static str {
@@ -131,6 +135,8 @@ impl Command {
             Command::OpenOverdue => "open_overdue",
             Command::OpenNotices => "open_notices",
             Command::Acknowledge => "acknowledge",
+            Command::Suspend => "suspend",
+            Command::Extend => "extend",
         }
     }
 

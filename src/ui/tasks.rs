@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use super::action::{Action, DbState, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
-use crate::store::{audit, cases, catalog, departments, operators, supervision};
+use crate::store::{audit, cases, catalog, departments, operators, supervision, time_limits};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
@@ -145,6 +145,40 @@ impl TaskRunner {
                         .map(|()| true)
                         .map_err(TaskError::from),
                 }),
+                Task::Suspend {
+                    viewer,
+                    case_id,
+                    version,
+                    kind,
+                    reason,
+                } => Some(Action::ClockChanged(
+                    time_limits::suspend(&pool, viewer, case_id, version, kind, &reason)
+                        .await
+                        .map(|()| "clock.suspended")
+                        .map_err(TaskError::from),
+                )),
+                Task::Resume {
+                    viewer,
+                    case_id,
+                    version,
+                } => Some(Action::ClockChanged(
+                    time_limits::resume(&pool, viewer, case_id, version)
+                        .await
+                        .map(|_| "clock.resumed")
+                        .map_err(TaskError::from),
+                )),
+                Task::Extend {
+                    viewer,
+                    case_id,
+                    version,
+                    days,
+                    reason,
+                } => Some(Action::ClockChanged(
+                    time_limits::extend(&pool, viewer, case_id, version, days, &reason)
+                        .await
+                        .map(|_| "clock.extended")
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadBoard { viewer, thresholds } => Some(Action::BoardLoaded(
                     supervision::board(&pool, viewer, thresholds)
                         .await

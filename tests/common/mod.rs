@@ -189,6 +189,9 @@ pub fn queue_row(
         due_date: (status == "accepted")
             .then(|| chrono::NaiveDate::from_ymd_opt(2026, 11, 24 + (i as u32 % 4) * 2).unwrap()),
         due_provisional: i % 4 == 3,
+        // Case 5 waits for a special procedure: its clock stands still.
+        suspended: i == 5,
+        extension_days: 0,
         remaining: (status == "accepted").then(|| onewindow::domain::calendar::Remaining {
             days: [-1, 0, 2, 4][i as usize % 4],
             overdue: i % 4 == 0,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clock;
 pub mod departments;
 pub mod help;
 pub mod home;

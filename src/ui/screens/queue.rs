@@ -421,6 +421,8 @@ impl Col {
                     })
                     .unwrap_or_default(),
             ),
+            // A suspended clock stands still: `⏸` instead of a count.
+            Col::Left if r.suspended => Cell::from(Span::styled("⏸", t.muted)),
             Col::Left => match (r.remaining, level) {
                 (Some(rem), Some(l)) => {
                     let style = match l {
@@ -479,7 +481,7 @@ pub fn due_summary(
 fn row_level(app: &App, r: &QueueRow) -> Option<DueLevel> {
     let rem = r.remaining?;
     Some(due_level(
-        r.limit_days.unwrap_or(0).max(0) as u32,
+        (r.limit_days.unwrap_or(0) + r.extension_days).max(0) as u32,
         rem,
         app.thresholds,
     ))
@@ -617,6 +619,21 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
                         d.row.due_provisional,
                         d.row.limit_days,
                         d.row.remaining,
+                    ),
+                ));
+            }
+            if let Some((kind, reason)) = &d.suspension {
+                lines.push(field(
+                    "case.suspended",
+                    format!("⏸ {} · {reason}", tr(lang, &format!("suspension.{kind}"))),
+                ));
+            }
+            if let Some((days, reason)) = &d.extension {
+                lines.push(field(
+                    "case.extended",
+                    format!(
+                        "{} · {reason}",
+                        trf(lang, "due.limit", &[("days", &format!("+{days}"))])
                     ),
                 ));
             }

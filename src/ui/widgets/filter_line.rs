@@ -28,6 +28,17 @@ pub enum LinePurpose {
     Acknowledge {
         card_id: i64,
     },
+    /// The reason of a suspension, and its kind (an index of `SUSPENSION_KINDS`, Tab cycles).
+    Suspend {
+        case_id: i64,
+        version: i32,
+        kind: usize,
+    },
+    /// "days reason" of an extension.
+    Extend {
+        case_id: i64,
+        version: i32,
+    },
 }
 
 pub struct FilterLine {
@@ -84,6 +95,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
         LinePurpose::Acknowledge { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "notices.comment"))
+        }
+        LinePurpose::Suspend { kind, .. } => {
+            let name = crate::store::time_limits::SUSPENSION_KINDS[kind];
+            crate::i18n::trf(
+                app.lang,
+                "clock.suspend_prompt",
+                &[(
+                    "kind",
+                    &crate::i18n::tr(app.lang, &format!("suspension.{name}")),
+                )],
+            ) + " "
+        }
+        LinePurpose::Extend { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "clock.extend_prompt"))
         }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
