@@ -391,3 +391,39 @@ async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
         .env("DATABASE_URL", &url));
     assert_eq!(code, 2, "{err}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn lookup_prints_masked_hits(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 2, 300).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let (id, case_no): (String, String) = sqlx::query_as(
+        "select c.applicant_id_no, c.case_no from cases c join operators o
+         on o.department_id = c.department_id
+         where o.code = 'chief' and c.applicant_kind = 'person' order by c.case_id limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let tail = &id[id.len() - 6..];
+    let (code, out, err) = run(bin(home.path())
+        .args(["lookup", tail])
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "chief")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("kind"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("id_no") && l.contains(&case_no)),
+        "{out}"
+    );
+    assert!(!out.contains(&id), "the ID is masked: {out}");
+    let (code, out, err) = run(bin(home.path())
+        .args(["lookup", "查无此人名"])
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "chief")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!((code, out.lines().count()), (0, 1), "{err}");
+    assert!(err.contains("nothing found"), "{err}");
+}

@@ -334,3 +334,183 @@ async fn a_back_dated_write_is_refused(pool: PgPool) {
     .unwrap_err();
     assert!(e.to_string().contains("stamped by the database"), "{e}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_red_card_becomes_an_accountability_record_tracked_until_closed(pool: PgPool) {
+    use onewindow::store::accountability;
+    seed::seed(&pool, 5, 2000).await.unwrap();
+    supervision::run(&pool, Thresholds::default())
+        .await
+        .unwrap();
+    let supervisor = op(&pool, "supervisor").await;
+    let clerk = op(&pool, "clerk").await;
+    let red: i64 =
+        sqlx::query_scalar("select min(card_id) from supervision_cards where level = 'red'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let yellow: i64 =
+        sqlx::query_scalar("select min(card_id) from supervision_cards where level = 'yellow'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let later = NaiveDate::from_ymd_opt(2099, 1, 31).unwrap();
+    let e = accountability::open(&pool, supervisor, red, "rectification", None, "整改")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Invalid {
+                field: "deadline",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = accountability::open(&pool, supervisor, yellow, "admonishment", None, "诫勉")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid { field: "card", .. }),
+        "{e}"
+    );
+    let e = accountability::open(&pool, clerk, red, "admonishment", None, "诫勉")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    let id = accountability::open(
+        &pool,
+        supervisor,
+        red,
+        "rectification",
+        Some(later),
+        "限期整改超期办件",
+    )
+    .await
+    .unwrap();
+    let e = accountability::open(&pool, supervisor, red, "admonishment", None, "again")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let open = accountability::list(&pool, supervisor, false)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].record_id, open[0].deadline), (id, Some(later)));
+    assert!(!open[0].overdue);
+    accountability::close(&pool, supervisor, id, "已整改，办件已办结")
+        .await
+        .unwrap();
+    assert!(
+        accountability::list(&pool, supervisor, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let all = accountability::list(&pool, supervisor, true).await.unwrap();
+    assert!(all[0].closed_at.is_some());
+    let e = accountability::close(&pool, supervisor, id, "again")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where entity = 'accountability' order by audit_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["accountability.open", "accountability.close"]);
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_supervision_report_finds_suspicious_sequences(pool: PgPool) {
+    use onewindow::store::report::SuspicionRules;
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let supervisor = op(&pool, "supervisor").await;
+    let clerk = op(&pool, "clerk").await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("set local onewindow.seeding = 'on'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    // FAST: a non-instant item decided 3 minutes after acceptance. BACK: decided before it was
+    // accepted. B01..B11: eleven decisions by one operator within four minutes.
+    sqlx::query(
+        "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
+             applicant_id_no, applicant_phone, status, received_at, received_by,
+             first_inquiry_by, accepted_at, decided_at, decided_by, limit_days, due_date)
+         select v.no, i.item_id, i.department_id, 'person', '张三', '11010519491231002X',
+                '13800138000', 'approved', v.rec, $1, $1, v.acc, v.dec, $1, 5, date '2026-11-20'
+         from (values ('FAST', timestamptz '2026-11-10 09:00+08', timestamptz '2026-11-10 09:00+08',
+                       timestamptz '2026-11-10 09:03+08', false),
+                      ('BACK', '2026-11-10 10:00+08', '2026-11-10 10:00+08',
+                       '2026-11-09 16:00+08', false)) as v(no, rec, acc, dec, instant)
+         join lateral (select item_id, department_id from items
+                       where is_instant = v.instant order by item_id limit 1) i on true",
+    )
+    .bind(clerk)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
+             applicant_id_no, applicant_phone, status, received_at, received_by,
+             first_inquiry_by, accepted_at, decided_at, decided_by, limit_days, due_date)
+         select 'B' || lpad(n::text, 2, '0'), i.item_id, i.department_id, 'person', '张三',
+                '11010519491231002X', '13800138000', 'approved',
+                timestamptz '2026-11-12 08:00+08', $1, $1, timestamptz '2026-11-12 08:00+08',
+                timestamptz '2026-11-12 15:00+08' + make_interval(secs => n * 20), $1, 0,
+                date '2026-11-12'
+         from generate_series(1, 11) n,
+              (select item_id, department_id from items where is_instant order by item_id limit 1) i",
+    )
+    .bind(clerk)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let findings = report::suspicious(&pool, supervisor, from, to, SuspicionRules::default())
+        .await
+        .unwrap();
+    let of = |kind: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.subject.clone())
+            .collect()
+    };
+    assert_eq!(of("fast_decision"), ["FAST"]);
+    assert_eq!(of("time_order"), ["BACK"]);
+    assert_eq!(of("burst"), ["clerk"]);
+    let burst = findings.iter().find(|f| f.kind == "burst").unwrap();
+    assert!(
+        burst.detail.starts_with("11 decisions within 5 min"),
+        "{}",
+        burst.detail
+    );
+    // Every department without a case in November is listed; one with cases is not.
+    let zero = of("zero_cases");
+    let departments: i64 = sqlx::query_scalar("select count(*) from departments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let with_cases: i64 = sqlx::query_scalar("select count(distinct department_id) from cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(zero.len() as i64, departments - with_cases);
+    // A stricter rule finds no burst.
+    let strict = SuspicionRules {
+        burst_count: 12,
+        ..SuspicionRules::default()
+    };
+    let findings = report::suspicious(&pool, supervisor, from, to, strict)
+        .await
+        .unwrap();
+    assert!(findings.iter().all(|f| f.kind != "burst"));
+    let clerk_try = report::suspicious(&pool, clerk, from, to, strict).await;
+    assert!(matches!(clerk_try, Err(StoreError::Forbidden(_))));
+}

@@ -4,6 +4,7 @@
 //! 2 bad usage (including a bad input file); 3 `audit verify` found a broken chain; 4 `calendar
 //! due` counted through a year whose holidays are not loaded (the date printed is provisional).
 
+pub mod accountability;
 pub mod audit;
 mod auth;
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod config_cmd;
 pub mod db;
 pub mod demo;
+pub mod lookup;
 pub mod report;
 pub mod supervise;
 pub mod tui;
@@ -85,9 +87,14 @@ pub enum Cmd {
     Catalog(catalog::CatalogCmd),
     /// One supervision run: issue yellow and red cards (once per case and level) and notify.
     Supervise,
-    /// Reports: efficiency per department.
+    /// Reports: efficiency per department; suspicious sequences.
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Accountability records from red cards: list, open, close (supervisors).
+    #[command(subcommand)]
+    Accountability(accountability::AccountabilityCmd),
+    /// Find a case by number, name, ID number or phone (or their tails); masked.
+    Lookup(lookup::LookupArgs),
 }
 
 impl GlobalArgs {
@@ -156,6 +163,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Catalog(c)) => catalog::run(&settings, c).await,
             Some(Cmd::Supervise) => supervise::run(&settings).await,
             Some(Cmd::Report(c)) => report::run(&settings, c).await,
+            Some(Cmd::Accountability(c)) => accountability::run(&settings, c).await,
+            Some(Cmd::Lookup(a)) => lookup::run(&settings, a).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::store::Target;
-use crate::store::report::{self, EfficiencyRow, tenths};
+use crate::store::report::{self, EfficiencyRow, Finding, SuspicionRules, tenths};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -33,6 +33,25 @@ pub enum ReportCmd {
         /// Write to this file instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Suspicious sequences: steps timed before their case was registered, non-instant cases
+    /// decided within minutes, bursts of decisions by one operator, departments with no cases.
+    Suspicious {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: NaiveDate,
+        /// A non-instant case decided sooner than this many minutes after acceptance.
+        #[arg(long, default_value_t = 10)]
+        fast_minutes: i32,
+        /// This many decisions by one operator…
+        #[arg(long, default_value_t = 10)]
+        burst: i64,
+        /// …within this many minutes.
+        #[arg(long, default_value_t = 5)]
+        burst_minutes: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
 }
 
@@ -121,12 +140,29 @@ pub fn table(rows: &[EfficiencyRow]) -> String {
 }
 
 pub async fn run(settings: &Settings, cmd: ReportCmd) -> Result<(), Failure> {
-    let ReportCmd::Efficiency {
-        from,
-        to,
-        format,
-        output,
-    } = cmd;
+    let (from, to, format, output) = match cmd {
+        ReportCmd::Efficiency {
+            from,
+            to,
+            format,
+            output,
+        } => (from, to, format, output),
+        ReportCmd::Suspicious {
+            from,
+            to,
+            fast_minutes,
+            burst,
+            burst_minutes,
+            format,
+        } => {
+            let rules = SuspicionRules {
+                fast_minutes,
+                burst_count: burst,
+                burst_minutes,
+            };
+            return suspicious(settings, from, to, rules, format).await;
+        }
+    };
     if to < from {
         return Err(Failure {
             code: EXIT_USAGE,
@@ -146,5 +182,62 @@ pub async fn run(settings: &Settings, cmd: ReportCmd) -> Result<(), Failure> {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => std::io::stdout().write_all(text.as_bytes())?,
     }
+    Ok(())
+}
+
+fn finding_fields(f: &Finding) -> [String; 5] {
+    [
+        f.kind.clone(),
+        f.subject.clone(),
+        f.operator_code.clone().unwrap_or_default(),
+        f.at.map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default(),
+        f.detail.clone(),
+    ]
+}
+
+async fn suspicious(
+    settings: &Settings,
+    from: NaiveDate,
+    to: NaiveDate,
+    rules: SuspicionRules,
+    format: Format,
+) -> Result<(), Failure> {
+    if to < from {
+        return Err(Failure {
+            code: EXIT_USAGE,
+            message: format!("--to {to} is before --from {from}"),
+        });
+    }
+    let target = Target::from_settings(settings)?;
+    let pool = super::open_database(&target, 2).await?;
+    let me = super::auth::sign_in(&pool, settings).await?;
+    let findings = report::suspicious(&pool, me.operator_id, from, to, rules).await?;
+    let mut out = String::new();
+    match format {
+        Format::Csv => {
+            out.push_str("\u{feff}kind,subject,operator,at,detail\n");
+            for f in &findings {
+                let cells: Vec<String> = finding_fields(f).iter().map(|s| csv_field(s)).collect();
+                out.push_str(&cells.join(","));
+                out.push('\n');
+            }
+        }
+        Format::Table => {
+            out.push_str(&format!(
+                "# supervision report {from} .. {to}: {} findings\n",
+                findings.len()
+            ));
+            for f in &findings {
+                out.push_str(finding_fields(f).join("  ").trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    std::io::stdout().write_all(out.as_bytes())?;
     Ok(())
 }

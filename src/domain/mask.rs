@@ -39,6 +39,18 @@ pub fn phone(p: &str) -> String {
     )
 }
 
+/// 城关镇人民路1号 → 城关镇人民****: the area kept, the house hidden (the first half, at most
+/// six characters, shows).
+pub fn address(a: &str) -> String {
+    let chars: Vec<char> = a.trim().chars().collect();
+    let keep = (chars.len() / 2).min(6);
+    let mut s: String = chars[..keep].iter().collect();
+    if chars.len() > keep {
+        s.push_str("****");
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +70,15 @@ mod tests {
         assert_eq!(id_number("123"), "***");
         assert_eq!(phone("13800138000"), "138****8000");
         assert_eq!(phone("010-12345678"), "010*****5678");
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(address("城关镇人民路1号"), "城关镇人****");
+        assert_eq!(
+            address("北京市朝阳区建国路八十八号院三号楼"),
+            "北京市朝阳区****"
+        );
+        assert_eq!(address(""), "");
     }
 }

@@ -23,6 +23,9 @@ pub enum Permission {
     ManageCalendar,
     /// Extend a case's time limit once (延期): the chief representative.
     ExtendLimit,
+    /// See an applicant's name, ID number and phone unmasked, with a reason that goes into the
+    /// access log: chief representatives and supervisors.
+    RevealPersonal,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -37,6 +40,7 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
             matches!(r, Role::ChiefRep)
         }
         Permission::SeeAllCases => matches!(r, Role::Supervisor),
+        Permission::RevealPersonal => matches!(r, Role::ChiefRep | Role::Supervisor),
     })
 }
 

@@ -1,6 +1,7 @@
 //! PostgreSQL through sqlx: one module per aggregate. Store functions never draw and never decide
 //! how something looks; they return data or a typed error.
 
+pub mod accountability;
 pub mod audit;
 pub mod calendar;
 pub mod case_queue;
@@ -8,6 +9,7 @@ pub mod cases;
 pub mod catalog;
 pub mod departments;
 pub mod local_pg;
+pub mod lookup;
 pub mod operators;
 pub mod report;
 pub mod seed;

@@ -164,3 +164,106 @@ pub async fn efficiency(
     rows.push(total);
     Ok(rows)
 }
+
+/// One finding of the supervision report: something a person should look at, not a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Finding {
+    /// time_order, fast_decision, burst, zero_cases
+    pub kind: String,
+    /// Case number, or department code for zero_cases.
+    pub subject: String,
+    pub operator_code: Option<String>,
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub detail: String,
+}
+
+/// Thresholds of the suspicious-sequence report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuspicionRules {
+    /// A non-instant case decided sooner than this after acceptance.
+    pub fast_minutes: i32,
+    /// At least this many decisions by one operator…
+    pub burst_count: i64,
+    /// …within this many minutes.
+    pub burst_minutes: i32,
+}
+
+impl Default for SuspicionRules {
+    fn default() -> Self {
+        SuspicionRules {
+            fast_minutes: 10,
+            burst_count: 10,
+            burst_minutes: 5,
+        }
+    }
+}
+
+/// The supervision report (监察报告) for a period: steps timed before their case was
+/// registered, non-instant cases decided within minutes of acceptance, bursts of decisions by
+/// one operator, and departments with no cases at all (零办件). Supervisors and administrators.
+pub async fn suspicious(
+    pool: &PgPool,
+    viewer: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    rules: SuspicionRules,
+) -> Result<Vec<Finding>, StoreError> {
+    let me = actor(pool, viewer).await?;
+    if !(allows(&me.roles, Permission::SeeAllCases) || allows(&me.roles, Permission::ReadAudit)) {
+        return Err(StoreError::Forbidden(Permission::SeeAllCases));
+    }
+    Ok(sqlx::query_as(
+        "select 'time_order' as kind, c.case_no as subject, null::text as operator_code,
+                c.received_at as at,
+                case when c.accepted_at < c.received_at then 'accepted before it was received'
+                     when c.claimed_at < c.received_at then 'claimed before it was received'
+                     else 'decided before it was accepted' end as detail
+         from cases c
+         where c.received_at::date between $1 and $2
+           and (c.accepted_at < c.received_at or c.claimed_at < c.received_at
+                or c.decided_at < c.accepted_at)
+         union all
+         select 'time_order', c.case_no, o.code, a.at,
+                'audit row ' || a.action || ' is older than the case'
+         from cases c
+         join audit_log a on a.entity = 'case' and a.entity_id = c.case_id::text
+         left join operators o on o.operator_id = a.operator_id
+         where c.received_at::date between $1 and $2 and a.at < c.received_at
+         union all
+         select 'fast_decision', c.case_no, o.code, c.decided_at,
+                'not an instant item, decided ' ||
+                round(extract(epoch from c.decided_at - c.accepted_at) / 60)::text ||
+                ' min after acceptance'
+         from cases c
+         join items i using (item_id)
+         left join operators o on o.operator_id = c.decided_by
+         where c.decided_at::date between $1 and $2 and not i.is_instant
+           and c.decided_at >= c.accepted_at
+           and c.decided_at - c.accepted_at < make_interval(mins => $3)
+         union all
+         select 'burst', o.code, o.code, b.first_at,
+                b.peak::text || ' decisions within ' || $5::text || ' min'
+         from (select decided_by, min(decided_at) as first_at, max(n) as peak
+               from (select decided_by, decided_at,
+                            count(*) over (partition by decided_by order by decided_at
+                                           range between current row
+                                                 and make_interval(mins => $5) following) as n
+                     from cases where decided_at::date between $1 and $2) w
+               where n >= $4
+               group by decided_by) b
+         join operators o on o.operator_id = b.decided_by
+         union all
+         select 'zero_cases', d.code, null, null, 'no case received in the period'
+         from departments d
+         where not exists (select 1 from cases c where c.department_id = d.department_id
+                             and c.received_at::date between $1 and $2)
+         order by 1, 4 nulls last, 2",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(rules.fast_minutes)
+    .bind(rules.burst_count)
+    .bind(rules.burst_minutes)
+    .fetch_all(pool)
+    .await?)
+}

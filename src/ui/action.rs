@@ -11,6 +11,7 @@ use crate::store::audit::AuditEntry;
 use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
+use crate::store::lookup::{Access, Hit, Revealed};
 use crate::store::operators::{LoginOutcome, Purpose};
 use crate::store::supervision::{BoardRow, NotificationRow};
 
@@ -63,6 +64,16 @@ pub enum Action {
     NoticesLoaded(Result<Vec<NotificationRow>, TaskError>),
     UnreadLoaded(Result<i64, TaskError>),
     Acknowledged(Result<(), TaskError>),
+    /// The answer of the lookup for `query` (shown only if it is still what is typed).
+    LookupDone {
+        query: String,
+        result: Result<Vec<Hit>, TaskError>,
+    },
+    Revealed {
+        case_id: i64,
+        result: Result<Revealed, TaskError>,
+    },
+    AccessLoaded(Result<Vec<Access>, TaskError>),
     /// A suspension, resumption or extension: the message key of what was done.
     ClockChanged(Result<&'static str, TaskError>),
     /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
@@ -168,6 +179,19 @@ pub enum Task {
         operator_id: i64,
         action: &'static str,
     },
+    /// Waits a moment, then looks the query up: a newer Lookup replaces it meanwhile.
+    Lookup {
+        viewer: i64,
+        query: String,
+    },
+    Reveal {
+        viewer: i64,
+        case_id: i64,
+        reason: String,
+    },
+    LoadAccess {
+        viewer: i64,
+    },
     Suspend {
         viewer: i64,
         case_id: i64,
@@ -217,6 +241,23 @@ impl fmt::Debug for Task {
                 .field("purpose", purpose)
                 .finish(),
             Task::LoadDepartments => f.write_str("LoadDepartments"),
+            // What was looked up is personal data: kept out of logs.
+            Task::Lookup { viewer, query } => f
+                .debug_struct("Lookup")
+                .field("viewer", viewer)
+                .field("query_chars", &query.chars().count())
+                .finish(),
+            Task::Reveal {
+                viewer, case_id, ..
+            } => f
+                .debug_struct("Reveal")
+                .field("viewer", viewer)
+                .field("case_id", case_id)
+                .finish(),
+            Task::LoadAccess { viewer } => f
+                .debug_struct("LoadAccess")
+                .field("viewer", viewer)
+                .finish(),
             Task::Suspend {
                 viewer,
                 case_id,
@@ -336,6 +377,9 @@ impl Task {
             Task::Claim { .. } | Task::Release { .. } | Task::Reassign { .. } => "claim",
             Task::RecordSession { .. } => "session",
             Task::LoadBoard { .. } => "board",
+            Task::Lookup { .. } => "lookup",
+            Task::Reveal { .. } => "reveal",
+            Task::LoadAccess { .. } => "access",
             Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
             Task::LoadUnread { .. } => "unread",

@@ -20,8 +20,10 @@ use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
 use crate::store::departments::DepartmentRow;
+use crate::store::lookup::Access;
 use crate::store::operators::{LoginOutcome, Operator, Purpose};
 use crate::store::supervision::{BoardRow, NotificationRow};
+use crate::ui::screens::lookup::LookupState;
 
 /// The screens reachable by name from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +38,12 @@ pub enum Screen {
     Overdue,
     /// My notifications: warning cards sent to me.
     Notices,
+    /// Who read which applicant's personal data, and why (supervisors).
+    Access,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
@@ -48,6 +52,7 @@ impl Screen {
         Screen::Catalogue,
         Screen::Departments,
         Screen::Audit,
+        Screen::Access,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -59,6 +64,7 @@ impl Screen {
             Screen::Audit => "audit",
             Screen::Overdue => "overdue",
             Screen::Notices => "notices",
+            Screen::Access => "access",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -71,6 +77,7 @@ impl Screen {
             Screen::Audit => "screen.audit",
             Screen::Overdue => "screen.overdue",
             Screen::Notices => "screen.notices",
+            Screen::Access => "screen.access",
         }
     }
     fn contexts(self) -> Vec<Context> {
@@ -78,7 +85,11 @@ impl Screen {
             Screen::Home => vec![Context::Home],
             Screen::Intake => vec![],
             Screen::Queue => vec![Context::Queue, Context::List],
-            Screen::Catalogue | Screen::Departments | Screen::Audit | Screen::Overdue => {
+            Screen::Catalogue
+            | Screen::Departments
+            | Screen::Audit
+            | Screen::Overdue
+            | Screen::Access => {
                 vec![Context::List]
             }
             Screen::Notices => vec![Context::Notices, Context::List],
@@ -139,6 +150,9 @@ pub struct App {
     pub notices: ListView<NotificationRow>,
     /// My unread notifications, for the header.
     pub unread: i64,
+    pub access: ListView<Access>,
+    /// The lookup palette, open over any screen.
+    pub lookup: Option<LookupState>,
     pub queue: QueueState,
     pub catalogue: CatalogueState,
     pub intake: IntakeForm,
@@ -177,6 +191,8 @@ impl App {
             board: ListView::default(),
             notices: ListView::default(),
             unread: 0,
+            access: ListView::default(),
+            lookup: None,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
             intake: IntakeForm::default(),
@@ -377,6 +393,25 @@ impl App {
                 }
                 vec![]
             }
+            Action::LookupDone { query, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.lookup_done(query, result);
+                vec![]
+            }
+            Action::Revealed { case_id, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.revealed(case_id, result);
+                vec![]
+            }
+            Action::AccessLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.access.loaded(r);
+                tasks
+            }
             Action::ClockChanged(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -486,6 +521,7 @@ impl App {
             Screen::Audit => self.audit.error.as_ref(),
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
+            Screen::Access => self.access.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
             Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };
@@ -566,6 +602,9 @@ impl App {
                 _ => self.confirm_quit = None,
             }
             return vec![];
+        }
+        if self.lookup.is_some() {
+            return self.lookup_key(ev);
         }
         let contexts = self.contexts();
         if self.help.is_some() {

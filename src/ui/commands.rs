@@ -87,6 +87,8 @@ impl App {
                 self.board = ListView::default();
                 self.notices = ListView::default();
                 self.unread = 0;
+                self.access = ListView::default();
+                self.lookup = None;
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
                 self.intake = IntakeForm::default();
@@ -128,6 +130,15 @@ impl App {
                                 case_id,
                                 version,
                                 kind: crate::store::time_limits::SUSPENSION_KINDS[kind],
+                                reason: fl.text(),
+                            }],
+                            None => vec![],
+                        },
+                        LinePurpose::Reveal { case_id } => match &self.session {
+                            // An empty reason is refused by the store, with a message.
+                            Some(op) => vec![Task::Reveal {
+                                viewer: op.operator_id,
+                                case_id,
                                 reason: fl.text(),
                             }],
                             None => vec![],
@@ -191,6 +202,10 @@ impl App {
             Command::Suspend if self.screen == Screen::Queue => self.suspend_or_resume(),
             Command::Extend if self.screen == Screen::Queue => self.extend_selected(),
             Command::Suspend | Command::Extend => vec![],
+            Command::Lookup => self.open_lookup(),
+            Command::OpenAccess => self.open(Screen::Access),
+            Command::Reveal if self.screen == Screen::Queue => self.reveal_current(),
+            Command::Reveal => vec![],
             Command::Acknowledge => vec![],
             Command::OpenIntake => {
                 let may = self
@@ -264,6 +279,7 @@ impl App {
             Screen::Audit => self.audit.move_by(delta),
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
+            Screen::Access => self.access.move_by(delta),
             Screen::Queue => {
                 self.queue.view.move_by(delta);
                 return self.queue_more();
@@ -311,7 +327,7 @@ impl App {
         };
         match screen {
             Screen::Audit => self.may_read_audit(),
-            Screen::Overdue => self.may_see_board(),
+            Screen::Overdue | Screen::Access => self.may_see_board(),
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
             _ => true,
         }
@@ -353,6 +369,15 @@ impl App {
             }
             Screen::Overdue => self.reload_board(),
             Screen::Notices => self.reload_notices(),
+            Screen::Access => match &self.session {
+                Some(op) => {
+                    self.access.loading = true;
+                    vec![Task::LoadAccess {
+                        viewer: op.operator_id,
+                    }]
+                }
+                None => vec![],
+            },
             Screen::Audit => match &self.session {
                 Some(op) => {
                     self.audit.loading = true;

@@ -56,6 +56,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Audit => screens::audit::draw(f, app, body),
             Screen::Overdue => screens::supervision::draw_board(f, app, body),
             Screen::Notices => screens::supervision::draw_notices(f, app, body),
+            Screen::Access => screens::lookup::draw_access_log(f, app, body),
         }
     }
     hint_bar::draw(f, app, hint);
@@ -83,6 +84,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             ..hint
         };
         command_line::draw(f, app, hint, above);
+    }
+    if app.lookup.is_some() {
+        screens::lookup::draw_palette(f, app, body);
     }
     if app.help.is_some() {
         screens::help::draw(f, app, body);

@@ -53,10 +53,13 @@ pub enum Command {
     Acknowledge,
     Suspend,
     Extend,
+    Lookup,
+    Reveal,
+    OpenAccess,
 }
 
 impl Command {
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 41] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -95,6 +98,9 @@ impl Command {
         Command::Acknowledge,
         Command::Suspend,
         Command::Extend,
+        Command::Lookup,
+        Command::Reveal,
+        Command::OpenAccess,
     ];
 
     pub fn name(self) -> &'static str {
@@ -137,6 +143,9 @@ impl Command {
             Command::Acknowledge => "acknowledge",
             Command::Suspend => "suspend",
             Command::Extend => "extend",
+            Command::Lookup => "lookup",
+            Command::Reveal => "reveal",
+            Command::OpenAccess => "open_access",
         }
     }
 

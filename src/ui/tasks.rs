@@ -11,10 +11,16 @@ use tokio::task::JoinHandle;
 use super::action::{Action, DbState, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
-use crate::store::{audit, cases, catalog, departments, operators, supervision, time_limits};
+use crate::store::{
+    audit, cases, catalog, departments, lookup, operators, supervision, time_limits,
+};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// The pause after a keystroke before the lookup queries.
+const LOOKUP_PAUSE: Duration = Duration::from_millis(150);
+/// Lookup results shown.
+const LOOKUP_ROWS: i64 = 50;
 /// How many notifications the list shows.
 const NOTICE_ROWS: i64 = 500;
 /// Rows per queue page; the next page loads when the selection reaches the end.
@@ -145,6 +151,29 @@ impl TaskRunner {
                         .map(|()| true)
                         .map_err(TaskError::from),
                 }),
+                Task::Lookup { viewer, query } => {
+                    // Debounce: typing on replaces this task before the pause ends.
+                    tokio::time::sleep(LOOKUP_PAUSE).await;
+                    let result = lookup::lookup(&pool, viewer, &query, LOOKUP_ROWS)
+                        .await
+                        .map_err(TaskError::from);
+                    Some(Action::LookupDone { query, result })
+                }
+                Task::Reveal {
+                    viewer,
+                    case_id,
+                    reason,
+                } => Some(Action::Revealed {
+                    case_id,
+                    result: lookup::reveal(&pool, viewer, case_id, &reason)
+                        .await
+                        .map_err(TaskError::from),
+                }),
+                Task::LoadAccess { viewer } => Some(Action::AccessLoaded(
+                    lookup::access_log(&pool, viewer, AUDIT_ROWS)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::Suspend {
                     viewer,
                     case_id,

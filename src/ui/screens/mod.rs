@@ -8,6 +8,7 @@ pub mod help;
 pub mod home;
 pub mod intake;
 pub mod login;
+pub mod lookup;
 pub mod queue;
 pub mod supervision;
 

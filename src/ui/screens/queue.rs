@@ -11,6 +11,7 @@ use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
 use crate::i18n::{Lang, tr, trf};
 use crate::store::cases::{CaseDetail, Queue, QueueFilter, QueueRow};
+use crate::store::lookup::Revealed;
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 use crate::ui::screens::list_status;
@@ -44,6 +45,8 @@ pub struct QueueState {
     pub case: Option<CaseView>,
     /// The department the list is narrowed to (from the overdue board), shown by the tabs.
     pub scope: Option<String>,
+    /// The applicant of the open case, revealed with a reason (`v`): (case id, data).
+    pub revealed: Option<(i64, Revealed)>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,7 @@ impl Default for QueueState {
             more: false,
             case: None,
             scope: None,
+            revealed: None,
         }
     }
 }
@@ -198,6 +202,7 @@ impl App {
             case_id: row.case_id,
             detail: None,
         });
+        self.queue.revealed = None;
         vec![task]
     }
 
@@ -637,10 +642,35 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
                     ),
                 ));
             }
-            lines.push(field("queue.applicant", d.row.applicant_name.clone()));
-            lines.push(field("queue.id_no", d.row.applicant_id_no.clone()));
-            lines.push(field("intake.phone", d.applicant_phone.clone()));
-            lines.push(field("intake.address", d.applicant_address.clone()));
+            // Masked until revealed with a reason (`v`), which the access log records.
+            let shown = app
+                .queue
+                .revealed
+                .as_ref()
+                .filter(|(id, _)| *id == d.row.case_id)
+                .map(|(_, r)| r);
+            match shown {
+                Some(r) => {
+                    lines.push(field("queue.applicant", r.applicant_name.clone()));
+                    lines.push(field("queue.id_no", r.applicant_id_no.clone()));
+                    lines.push(field("intake.phone", r.applicant_phone.clone()));
+                    lines.push(field("intake.address", r.applicant_address.clone()));
+                }
+                None => {
+                    let name = if d.row.applicant_kind == "person" {
+                        mask::person_name(&d.row.applicant_name)
+                    } else {
+                        d.row.applicant_name.clone()
+                    };
+                    lines.push(field("queue.applicant", name));
+                    lines.push(field(
+                        "queue.id_no",
+                        mask::id_number(&d.row.applicant_id_no),
+                    ));
+                    lines.push(field("intake.phone", mask::phone(&d.applicant_phone)));
+                    lines.push(field("intake.address", mask::address(&d.applicant_address)));
+                }
+            }
             lines.push(field(
                 "case.received_by",
                 if d.first_inquiry_name == d.received_by_name {

@@ -14,7 +14,7 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 13] = [
+pub const NAMES: [(&str, Command); 15] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
@@ -23,6 +23,8 @@ pub const NAMES: [(&str, Command); 13] = [
     ("audit", Command::OpenAudit),
     ("overdue", Command::OpenOverdue),
     ("notices", Command::OpenNotices),
+    ("lookup", Command::Lookup),
+    ("access", Command::OpenAccess),
     ("help", Command::Help),
     ("lock", Command::Lock),
     ("logout", Command::Logout),
@@ -198,7 +200,7 @@ mod tests {
         let mut c = line("l");
         c.complete();
         assert_eq!(c.text(), "l");
-        assert_eq!(c.candidates, vec!["lock", "logout", "lang"]);
+        assert_eq!(c.candidates, vec!["lookup", "lock", "logout", "lang"]);
         assert_eq!(line("l").parse(), Parsed::Unknown("l".into()));
     }
 

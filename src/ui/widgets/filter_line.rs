@@ -39,6 +39,10 @@ pub enum LinePurpose {
         case_id: i64,
         version: i32,
     },
+    /// Why the applicant's personal data is needed (it goes into the access log).
+    Reveal {
+        case_id: i64,
+    },
 }
 
 pub struct FilterLine {
@@ -109,6 +113,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
         LinePurpose::Extend { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "clock.extend_prompt"))
+        }
+        LinePurpose::Reveal { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "reveal.prompt"))
         }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
