@@ -163,3 +163,65 @@ fn notices_in_english() {
     ])));
     insta::assert_snapshot!("notices_en", render(&mut a, 80, 24));
 }
+
+fn efficiency_rows() -> Vec<onewindow::store::report::EfficiencyRow> {
+    use onewindow::store::report::EfficiencyRow;
+    let scjg = EfficiencyRow {
+        department_code: "SCJG".into(),
+        name_zh: "市场监督管理局".into(),
+        name_en: "Market Supervision Administration".into(),
+        accepted: 120,
+        completed: 100,
+        on_time: 97,
+        days_used: 230,
+        yellow_cards: 6,
+        red_cards: 3,
+        open_overdue: 2,
+        corrections: 9,
+    };
+    let zero = EfficiencyRow {
+        department_code: "XZ05".into(),
+        name_zh: "城南镇便民服务中心".into(),
+        name_en: "Chengnan Town Service Center".into(),
+        ..EfficiencyRow::default()
+    };
+    let total = EfficiencyRow {
+        department_code: String::new(),
+        name_zh: "合计".into(),
+        name_en: "Total".into(),
+        ..scjg.clone()
+    };
+    vec![scjg, zero, total]
+}
+
+#[test]
+fn the_efficiency_screen_shows_a_month_and_moves_by_months() {
+    for lang in Lang::ALL {
+        let mut a = signed_in(lang, supervisor());
+        let tasks = a.update(ch('t'));
+        assert_eq!(a.screen, Screen::Report);
+        let [Task::LoadReport { from, to, .. }] = tasks.as_slice() else {
+            panic!("{tasks:?}")
+        };
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-11-01".into(), "2026-11-30".into())
+        );
+        a.update(Action::ReportLoaded(Ok(efficiency_rows())));
+        let screen = render(&mut a, 80, 24);
+        assert!(
+            screen.contains("97.0") && screen.contains("2.3"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("efficiency_{}", lang.code()), screen);
+        let tasks = a.update(ch('['));
+        let [Task::LoadReport { from, .. }] = tasks.as_slice() else {
+            panic!("{tasks:?}")
+        };
+        assert_eq!(from.to_string(), "2026-10-01");
+    }
+    // Window clerks have no report.
+    let mut a = signed_in(Lang::En, clerk());
+    assert!(a.update(ch('t')).is_empty());
+    assert_eq!(a.screen, Screen::Home);
+}

@@ -13,6 +13,7 @@ use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
 use crate::store::lookup::{Access, Hit, Revealed};
 use crate::store::operators::{LoginOutcome, Purpose};
+use crate::store::report::EfficiencyRow;
 use crate::store::supervision::{BoardRow, NotificationRow};
 
 #[derive(Debug, Clone)]
@@ -74,6 +75,7 @@ pub enum Action {
         result: Result<Revealed, TaskError>,
     },
     AccessLoaded(Result<Vec<Access>, TaskError>),
+    ReportLoaded(Result<Vec<EfficiencyRow>, TaskError>),
     /// A suspension, resumption or extension: the message key of what was done.
     ClockChanged(Result<&'static str, TaskError>),
     /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
@@ -192,6 +194,11 @@ pub enum Task {
     LoadAccess {
         viewer: i64,
     },
+    LoadReport {
+        viewer: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     Suspend {
         viewer: i64,
         case_id: i64,
@@ -257,6 +264,12 @@ impl fmt::Debug for Task {
             Task::LoadAccess { viewer } => f
                 .debug_struct("LoadAccess")
                 .field("viewer", viewer)
+                .finish(),
+            Task::LoadReport { viewer, from, to } => f
+                .debug_struct("LoadReport")
+                .field("viewer", viewer)
+                .field("from", from)
+                .field("to", to)
                 .finish(),
             Task::Suspend {
                 viewer,
@@ -380,6 +393,7 @@ impl Task {
             Task::Lookup { .. } => "lookup",
             Task::Reveal { .. } => "reveal",
             Task::LoadAccess { .. } => "access",
+            Task::LoadReport { .. } => "report",
             Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
             Task::LoadUnread { .. } => "unread",

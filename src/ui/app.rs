@@ -22,6 +22,7 @@ use crate::store::audit::AuditEntry;
 use crate::store::departments::DepartmentRow;
 use crate::store::lookup::Access;
 use crate::store::operators::{LoginOutcome, Operator, Purpose};
+use crate::store::report::EfficiencyRow;
 use crate::store::supervision::{BoardRow, NotificationRow};
 use crate::ui::screens::lookup::LookupState;
 
@@ -40,10 +41,12 @@ pub enum Screen {
     Notices,
     /// Who read which applicant's personal data, and why (supervisors).
     Access,
+    /// The efficiency evaluation, a month at a time (supervisors and administrators).
+    Report,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 9] = [
+    pub const ALL: [Screen; 10] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
@@ -51,6 +54,7 @@ impl Screen {
         Screen::Overdue,
         Screen::Catalogue,
         Screen::Departments,
+        Screen::Report,
         Screen::Audit,
         Screen::Access,
     ];
@@ -65,6 +69,7 @@ impl Screen {
             Screen::Overdue => "overdue",
             Screen::Notices => "notices",
             Screen::Access => "access",
+            Screen::Report => "report",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -78,6 +83,7 @@ impl Screen {
             Screen::Overdue => "screen.overdue",
             Screen::Notices => "screen.notices",
             Screen::Access => "screen.access",
+            Screen::Report => "screen.report",
         }
     }
     fn contexts(self) -> Vec<Context> {
@@ -93,6 +99,7 @@ impl Screen {
                 vec![Context::List]
             }
             Screen::Notices => vec![Context::Notices, Context::List],
+            Screen::Report => vec![Context::Report, Context::List],
         }
     }
 }
@@ -151,6 +158,9 @@ pub struct App {
     /// My unread notifications, for the header.
     pub unread: i64,
     pub access: ListView<Access>,
+    pub report: ListView<EfficiencyRow>,
+    /// The month the report screen shows (its first day); this month until moved.
+    pub report_month: Option<chrono::NaiveDate>,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
     pub queue: QueueState,
@@ -192,6 +202,8 @@ impl App {
             notices: ListView::default(),
             unread: 0,
             access: ListView::default(),
+            report: ListView::default(),
+            report_month: None,
             lookup: None,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
@@ -405,6 +417,13 @@ impl App {
                 self.revealed(case_id, result);
                 vec![]
             }
+            Action::ReportLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.report.loaded(r);
+                tasks
+            }
             Action::AccessLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -522,6 +541,7 @@ impl App {
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),
+            Screen::Report => self.report.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
             Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };

@@ -88,6 +88,8 @@ impl App {
                 self.notices = ListView::default();
                 self.unread = 0;
                 self.access = ListView::default();
+                self.report = ListView::default();
+                self.report_month = None;
                 self.lookup = None;
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
@@ -204,6 +206,10 @@ impl App {
             Command::Suspend | Command::Extend => vec![],
             Command::Lookup => self.open_lookup(),
             Command::OpenAccess => self.open(Screen::Access),
+            Command::OpenReport => self.open(Screen::Report),
+            Command::PrevPeriod if self.screen == Screen::Report => self.move_report_month(false),
+            Command::NextPeriod if self.screen == Screen::Report => self.move_report_month(true),
+            Command::PrevPeriod | Command::NextPeriod => vec![],
             Command::Reveal if self.screen == Screen::Queue => self.reveal_current(),
             Command::Reveal => vec![],
             Command::Acknowledge => vec![],
@@ -280,6 +286,7 @@ impl App {
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
+            Screen::Report => self.report.move_by(delta),
             Screen::Queue => {
                 self.queue.view.move_by(delta);
                 return self.queue_more();
@@ -328,6 +335,7 @@ impl App {
         match screen {
             Screen::Audit => self.may_read_audit(),
             Screen::Overdue | Screen::Access => self.may_see_board(),
+            Screen::Report => self.may_see_board() || self.may_read_audit(),
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
             _ => true,
         }
@@ -369,6 +377,7 @@ impl App {
             }
             Screen::Overdue => self.reload_board(),
             Screen::Notices => self.reload_notices(),
+            Screen::Report => self.reload_report(),
             Screen::Access => match &self.session {
                 Some(op) => {
                     self.access.loading = true;

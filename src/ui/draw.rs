@@ -57,6 +57,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Overdue => screens::supervision::draw_board(f, app, body),
             Screen::Notices => screens::supervision::draw_notices(f, app, body),
             Screen::Access => screens::lookup::draw_access_log(f, app, body),
+            Screen::Report => screens::report::draw(f, app, body),
         }
     }
     hint_bar::draw(f, app, hint);

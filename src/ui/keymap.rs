@@ -56,10 +56,13 @@ pub enum Command {
     Lookup,
     Reveal,
     OpenAccess,
+    OpenReport,
+    PrevPeriod,
+    NextPeriod,
 }
 
 impl Command {
-    pub const ALL: [Command; 41] = [
+    pub const ALL: [Command; 44] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -101,6 +104,9 @@ impl Command {
         Command::Lookup,
         Command::Reveal,
         Command::OpenAccess,
+        Command::OpenReport,
+        Command::PrevPeriod,
+        Command::NextPeriod,
     ];
 
     pub fn name(self) -> &'static str {
@@ -146,6 +152,9 @@ impl Command {
             Command::Lookup => "lookup",
             Command::Reveal => "reveal",
             Command::OpenAccess => "open_access",
+            Command::OpenReport => "open_report",
+            Command::PrevPeriod => "prev_period",
+            Command::NextPeriod => "next_period",
         }
     }
 
@@ -168,10 +177,11 @@ pub enum Context {
     CommandLine,
     Queue,
     Notices,
+    Report,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Login,
         Context::List,
@@ -179,6 +189,7 @@ impl Context {
         Context::CommandLine,
         Context::Queue,
         Context::Notices,
+        Context::Report,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -189,6 +200,7 @@ impl Context {
             Context::CommandLine => "command",
             Context::Queue => "queue",
             Context::Notices => "notices",
+            Context::Report => "report",
         }
     }
 }
@@ -393,6 +405,8 @@ struct File {
     queue: Vec<FileBinding>,
     #[serde(default)]
     notices: Vec<FileBinding>,
+    #[serde(default)]
+    report: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -441,6 +455,7 @@ impl Keymap {
             (Context::CommandLine, file.command),
             (Context::Queue, file.queue),
             (Context::Notices, file.notices),
+            (Context::Report, file.report),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

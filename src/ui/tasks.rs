@@ -12,7 +12,7 @@ use super::action::{Action, DbState, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
 use crate::store::{
-    audit, cases, catalog, departments, lookup, operators, supervision, time_limits,
+    audit, cases, catalog, departments, lookup, operators, report, supervision, time_limits,
 };
 
 /// How many audit rows the audit screen shows.
@@ -169,6 +169,11 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadReport { viewer, from, to } => Some(Action::ReportLoaded(
+                    report::efficiency(&pool, viewer, from, to)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadAccess { viewer } => Some(Action::AccessLoaded(
                     lookup::access_log(&pool, viewer, AUDIT_ROWS)
                         .await

@@ -45,6 +45,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (Screen::Queue, Command::OpenQueue),
         (Screen::Notices, Command::OpenNotices),
         (Screen::Overdue, Command::OpenOverdue),
+        (Screen::Report, Command::OpenReport),
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),
         (Screen::Audit, Command::OpenAudit),

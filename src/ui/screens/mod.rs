@@ -10,6 +10,7 @@ pub mod intake;
 pub mod login;
 pub mod lookup;
 pub mod queue;
+pub mod report;
 pub mod supervision;
 
 use ratatui::Frame;

@@ -14,7 +14,7 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 15] = [
+pub const NAMES: [(&str, Command); 16] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
@@ -25,6 +25,7 @@ pub const NAMES: [(&str, Command); 15] = [
     ("notices", Command::OpenNotices),
     ("lookup", Command::Lookup),
     ("access", Command::OpenAccess),
+    ("report", Command::OpenReport),
     ("help", Command::Help),
     ("lock", Command::Lock),
     ("logout", Command::Logout),

@@ -1,0 +1,188 @@
+//! Database benchmarks on a million-case database: run with `bash scripts/bench-db`
+//! (docs/performance.md). Each figure is the median of repeated runs through the store layer,
+//! beside PostgreSQL's own execution time of the same SQL (EXPLAIN ANALYZE) and their ratio.
+
+use std::time::{Duration, Instant};
+
+use onewindow::store::{self, cases, lookup, seed};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+const RUNS: usize = 21;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn op(pool: &PgPool, code: &str) -> i64 {
+    sqlx::query_scalar("select operator_id from operators where code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .expect("demo operator")
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let admin = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let cases_wanted: u64 = std::env::var("BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let name = format!("onewindow_bench_{cases_wanted}");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let url = format!("{base}/{name}");
+    let root = PgPool::connect(&admin).await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&root)
+            .await?;
+    if !exists {
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&root)
+            .await?;
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("set time zone 'Asia/Shanghai'")
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .connect(&url)
+        .await?;
+    store::migrate(&pool).await?;
+    let have: i64 = sqlx::query_scalar("select count(*) from cases")
+        .fetch_one(&pool)
+        .await?;
+    println!("# onewindow database benchmarks — {name}");
+    if have == 0 {
+        let t = Instant::now();
+        seed::seed(&pool, 42, cases_wanted).await?;
+        let seeded = t.elapsed();
+        sqlx::query("analyze").execute(&pool).await?;
+        println!(
+            "seed {cases_wanted} cases: {:.1} s (then ANALYZE)",
+            seeded.as_secs_f64()
+        );
+    } else {
+        println!("reusing {have} cases (drop the database to seed again)");
+    }
+
+    let supervisor = op(&pool, "supervisor").await;
+    let chief = op(&pool, "chief").await;
+    let chief_dept: i64 =
+        sqlx::query_scalar("select department_id from operators where code = 'chief'")
+            .fetch_one(&pool)
+            .await?;
+    // Queries from the data itself: a two-character fragment of a name, an ID tail, a
+    // case-number tail, all of cases the chief may see.
+    let (name, id_no, case_no): (String, String, String) = sqlx::query_as(
+        "select applicant_name, applicant_id_no, case_no from cases
+         where department_id = $1 and applicant_kind = 'person'
+           and char_length(applicant_name) = 3
+         order by case_id desc limit 1",
+    )
+    .bind(chief_dept)
+    .fetch_one(&pool)
+    .await?;
+    // The given name (two characters of a three-character name), and the surname with the
+    // first character of the given name: the two ways a caller gives part of a name.
+    let fragment: String = name.chars().skip(1).take(2).collect();
+    let head: String = name.chars().take(2).collect();
+    let id_tail = id_no[id_no.len() - 6..].to_string();
+    let no_tail = case_no[case_no.len() - 10..].to_string();
+
+    println!();
+    println!("| figure | store median | PostgreSQL (EXPLAIN ANALYZE) median | ratio | hits |");
+    println!("|---|---|---|---|---|");
+    for (label, viewer, all, query) in [
+        (
+            "lookup: name fragment (2 Chinese characters), chief",
+            chief,
+            false,
+            fragment.clone(),
+        ),
+        (
+            "lookup: name fragment (2 Chinese characters), supervisor (all cases)",
+            supervisor,
+            true,
+            fragment.clone(),
+        ),
+        (
+            "lookup: name head (surname + 1), supervisor (all cases)",
+            supervisor,
+            true,
+            head.clone(),
+        ),
+        ("lookup: ID tail (6), chief", chief, false, id_tail.clone()),
+        (
+            "lookup: ID tail (6), supervisor",
+            supervisor,
+            true,
+            id_tail.clone(),
+        ),
+        (
+            "lookup: case-number tail (10), supervisor",
+            supervisor,
+            true,
+            no_tail.clone(),
+        ),
+    ] {
+        for _ in 0..3 {
+            lookup::lookup(&pool, viewer, &query, 50).await?;
+        }
+        let mut times = vec![];
+        let mut hits = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            hits = lookup::lookup(&pool, viewer, &query, 50).await?.len();
+            times.push(ms(t.elapsed()));
+        }
+        let mut bare = vec![];
+        for _ in 0..RUNS {
+            bare.push(lookup::lookup_explained_ms(&pool, all, chief_dept, &query, 50).await?);
+        }
+        let (s, b) = (median(times), median(bare));
+        println!(
+            "| {label} `{query}` | {s:.2} ms | {b:.2} ms | {:.1}× | {hits} |",
+            s / b
+        );
+    }
+
+    // The department queue, first and next page, through the store layer.
+    let clerk = op(&pool, "clerk").await;
+    let f = cases::QueueFilter::default();
+    let mut first = vec![];
+    let mut next = vec![];
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let page = cases::queue(&pool, clerk, cases::Queue::Department, &f, None, 50).await?;
+        first.push(ms(t.elapsed()));
+        let after = page
+            .last()
+            .map(|r| r.next_page_after(cases::Queue::Department));
+        let t = Instant::now();
+        cases::queue(&pool, clerk, cases::Queue::Department, &f, after, 50).await?;
+        next.push(ms(t.elapsed()));
+    }
+    println!(
+        "| queue: department, first page of 50 (sorted by due), store | {:.2} ms | | | |",
+        median(first)
+    );
+    println!(
+        "| queue: department, next page of 50, store | {:.2} ms | | | |",
+        median(next)
+    );
+    Ok(())
+}
