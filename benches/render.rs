@@ -70,6 +70,50 @@ fn departments(a: &mut App) {
     a.update(Action::DepartmentsLoaded(Ok(rows)));
 }
 
+/// The department queue with a full page of 200 cases, every warning level among them.
+fn queue(a: &mut App) {
+    use onewindow::domain::calendar::Remaining;
+    use onewindow::store::cases::{Queue, QueueRow};
+    a.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('w'),
+        KeyModifiers::NONE,
+    )));
+    let names = ["欧阳小明", "张三", "李秀英", "王伟", "陈静"];
+    let rows = (0..200i64)
+        .map(|i| QueueRow {
+            case_id: i,
+            case_no: format!("20261126-SCJG-{i:05}"),
+            item_zh: "食品经营许可（含网络经营）".into(),
+            item_en: "Food business licence (online sales included)".into(),
+            department_code: "SCJG".into(),
+            applicant_kind: "person".into(),
+            applicant_name: names[i as usize % names.len()].into(),
+            applicant_id_no: "11010519491231002X".into(),
+            status: "accepted".into(),
+            claimed_by_name: (i % 3 == 0).then(|| "李娜".into()),
+            received_at: chrono::Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap(),
+            accepted_at: Some(chrono::Utc.with_ymd_and_hms(2026, 11, 20, 1, 5, 0).unwrap()),
+            decided_at: None,
+            is_instant: i % 4 == 0,
+            version: 1,
+            limit_days: Some(10),
+            due_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20 + (i % 10) as u32),
+            due_provisional: false,
+            suspended: i % 17 == 0,
+            extension_days: 0,
+            remaining: Some(Remaining {
+                days: (i % 10) - 4,
+                overdue: i % 10 < 4,
+            }),
+        })
+        .collect();
+    a.update(Action::QueueLoaded {
+        which: Queue::Department,
+        append: false,
+        result: Ok(rows),
+    });
+}
+
 fn measure(name: &str, w: u16, h: u16, mut a: App) {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     for _ in 0..200 {
@@ -108,5 +152,11 @@ fn main() {
             KeyModifiers::NONE,
         )));
         measure(&format!("help overlay [{l}]"), 80, 24, a);
+        let mut a = app(lang);
+        queue(&mut a);
+        measure(&format!("queue, 200 rows [{l}]"), 200, 50, a);
+        let mut a = app(lang);
+        queue(&mut a);
+        measure(&format!("queue, 200 rows [{l}]"), 80, 24, a);
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::operators::actor;
+use super::operators::{Actor, actor};
 use super::{StoreError, calendar};
 use crate::domain::calendar::Remaining;
 use crate::domain::permission::{Permission, allows};
@@ -118,6 +118,46 @@ pub async fn queue(
 ) -> Result<Vec<QueueRow>, StoreError> {
     let mut conn = pool.acquire().await?;
     let me = actor(&mut *conn, viewer).await?;
+    let mut q = queue_sql("", &me, viewer, which, f, after, limit)?;
+    let mut rows = q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?;
+    with_remaining(&mut conn, &mut rows).await?;
+    Ok(rows)
+}
+
+/// PostgreSQL's own execution time of a queue page's statement (EXPLAIN ANALYZE), in
+/// milliseconds: the benchmark's bare-database baseline for `queue`.
+pub async fn queue_explained_ms(
+    pool: &PgPool,
+    viewer: i64,
+    which: Queue,
+    f: &QueueFilter,
+    after: Option<After>,
+    limit: i64,
+) -> Result<f64, StoreError> {
+    let me = actor(pool, viewer).await?;
+    let mut q = queue_sql(
+        "explain (analyze, format json) ",
+        &me,
+        viewer,
+        which,
+        f,
+        after,
+        limit,
+    )?;
+    let plan: serde_json::Value = q.build_query_scalar().fetch_one(pool).await?;
+    Ok(plan[0]["Execution Time"].as_f64().unwrap_or(f64::NAN))
+}
+
+/// The statement of one queue page, with the permission checks that shape it.
+fn queue_sql(
+    prefix: &'static str,
+    me: &Actor,
+    viewer: i64,
+    which: Queue,
+    f: &QueueFilter,
+    after: Option<After>,
+    limit: i64,
+) -> Result<QueryBuilder<Postgres>, StoreError> {
     let sees_all = allows(&me.roles, Permission::SeeAllCases);
     if !(sees_all || allows(&me.roles, Permission::WorkCase)) {
         return Err(StoreError::Forbidden(Permission::WorkCase));
@@ -136,7 +176,8 @@ pub async fn queue(
     } else {
         "c.received_at"
     };
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(QUEUE_ROW_SELECT);
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(prefix);
+    q.push(QUEUE_ROW_SELECT);
     q.push(" where true");
     match which {
         Queue::Mine => {
@@ -199,9 +240,7 @@ pub async fn queue(
         " order by {sort} {dir}, c.case_id {dir} limit "
     ))
     .push_bind(limit);
-    let mut rows = q.build_query_as::<QueueRow>().fetch_all(&mut *conn).await?;
-    with_remaining(&mut conn, &mut rows).await?;
-    Ok(rows)
+    Ok(q)
 }
 
 /// Fills in the working days left of open accepted rows, on the calendar and the database's
