@@ -427,3 +427,107 @@ async fn lookup_prints_masked_hits(pool: PgPool) {
     assert_eq!((code, out.lines().count()), (0, 1), "{err}");
     assert!(err.contains("nothing found"), "{err}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn reconcile_exit_codes_and_a_safe_rerun(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let cashier = |c: &mut std::process::Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ONEWINDOW_OPERATOR", "cashier")
+            .env("ONEWINDOW_PASSWORD", "demo1234");
+    };
+    // A day with nothing to reconcile: everything matched, exit 0.
+    let mut c = bin(home.path());
+    cashier(c.args(["reconcile", "--date", "2020-01-06"]));
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("matched"), "{out}");
+    // A malformed file: every problem with its line, nothing imported, exit 2.
+    let bad = home.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "票据号码,缴款码,金额,缴款时间\nP1,1,12.345,2026-11-25 09:00:00\nP2,2,1.00,yesterday\n",
+    )
+    .unwrap();
+    let mut c = bin(home.path());
+    cashier(
+        c.args(["reconcile", "--date", "2026-11-25", "--import"])
+            .arg(&bad),
+    );
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 2") && err.contains("line 3"), "{err}");
+    // An unidentified receipt: exit 5 with the summary; the second run imports nothing new.
+    let good = home.path().join("export.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}票据号码,缴款码,金额,缴款时间\nP9,99999999999999999999,8.80,2020-01-06 09:00:00\n",
+    )
+    .unwrap();
+    let report = home.path().join("report.csv");
+    for (run_no, new) in [(1, 1), (2, 0)] {
+        let mut c = bin(home.path());
+        cashier(
+            c.args(["reconcile", "--date", "2020-01-06", "--import"])
+                .arg(&good)
+                .arg("--report")
+                .arg(&report),
+        );
+        let (code, out, err) = run(&mut c);
+        assert_eq!(code, 5, "run {run_no}: {err}");
+        assert!(out.contains(&format!("1 lines, {new} new")), "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("unidentified") && l.ends_with("8.80")),
+            "{out}"
+        );
+        assert!(err.contains("1 exception(s) remain"), "{err}");
+    }
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        csv.contains("receipt,P9,99999999999999999999,8.80,,unidentified"),
+        "{csv}"
+    );
+}
+
+/// The example export in docs/examples reconciles against a fresh demo database (seed 42, 2,000
+/// cases, as `onewindow demo` makes it) with every exception class: the documented counts.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 42, 2000).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/examples/fiscal-export-2026-11-20.csv"
+    );
+    let (code, out, err) = run(bin(home.path())
+        .args(["reconcile", "--date", "2026-11-20", "--import", example])
+        .env("DATABASE_URL", pool_url(&pool))
+        .env("ONEWINDOW_OPERATOR", "cashier")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 5, "{err}");
+    let counts: Vec<(String, String, String)> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("class"))
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect();
+    let want = [
+        ("matched", "1", "20.00"),
+        ("amount_mismatch", "1", "15.00"),
+        ("duplicate", "2", "40.00"),
+        ("unidentified", "1", "35.00"),
+        ("reversal", "1", "-20.00"),
+        ("outstanding", "2", "40.00"),
+    ];
+    let got: Vec<(&str, &str, &str)> = counts
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(got, want, "{out}");
+}

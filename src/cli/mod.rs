@@ -2,7 +2,8 @@
 //!
 //! Exit codes (docs/operations.md): 0 success; 1 error (configuration, database, I/O);
 //! 2 bad usage (including a bad input file); 3 `audit verify` found a broken chain; 4 `calendar
-//! due` counted through a year whose holidays are not loaded (the date printed is provisional).
+//! due` counted through a year whose holidays are not loaded (the date printed is provisional);
+//! 5 `reconcile` finished with exceptions remaining.
 
 pub mod accountability;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod config_cmd;
 pub mod db;
 pub mod demo;
 pub mod lookup;
+pub mod reconcile;
 pub mod report;
 pub mod supervise;
 pub mod tui;
@@ -28,6 +30,7 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_AUDIT_BROKEN: u8 = 3;
 pub const EXIT_PROVISIONAL: u8 = 4;
+pub const EXIT_EXCEPTIONS: u8 = 5;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +98,12 @@ pub enum Cmd {
     Accountability(accountability::AccountabilityCmd),
     /// Find a case by number, name, ID number or phone (or their tails); masked.
     Lookup(lookup::LookupArgs),
+    /// Night-shift reconciliation: import the fiscal export, match, summarise, close the day.
+    /// Exit 0 all matched, 5 exceptions remain.
+    Reconcile(reconcile::ReconcileArgs),
+    /// Business days: reopen a closed day (supervisors).
+    #[command(subcommand)]
+    Day(reconcile::DayCmd),
 }
 
 impl GlobalArgs {
@@ -165,6 +174,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Report(c)) => report::run(&settings, c).await,
             Some(Cmd::Accountability(c)) => accountability::run(&settings, c).await,
             Some(Cmd::Lookup(a)) => lookup::run(&settings, a).await,
+            Some(Cmd::Reconcile(a)) => reconcile::run(&settings, a).await,
+            Some(Cmd::Day(c)) => reconcile::day(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

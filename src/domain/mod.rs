@@ -7,6 +7,8 @@ pub mod item_file;
 pub mod lockout;
 pub mod mask;
 pub mod password;
+pub mod payment_code;
 pub mod permission;
+pub mod receipt_file;
 pub mod role;
 pub mod validate;

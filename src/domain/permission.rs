@@ -23,6 +23,8 @@ pub enum Permission {
     ManageCalendar,
     /// Extend a case's time limit once (延期): the chief representative.
     ExtendLimit,
+    /// Import receipts, reconcile a day and close it: cashiers (and supervisors).
+    Reconcile,
     /// See an applicant's name, ID number and phone unmasked, with a reason that goes into the
     /// access log: chief representatives and supervisors.
     RevealPersonal,
@@ -41,6 +43,7 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         }
         Permission::SeeAllCases => matches!(r, Role::Supervisor),
         Permission::RevealPersonal => matches!(r, Role::ChiefRep | Role::Supervisor),
+        Permission::Reconcile => matches!(r, Role::Cashier | Role::Supervisor),
     })
 }
 

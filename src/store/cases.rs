@@ -56,6 +56,8 @@ pub enum IntakeOutcome {
         due: NaiveDate,
         /// Counted through a year whose holiday notice is not loaded yet.
         due_provisional: bool,
+        /// The fee assessed on acceptance: (payment code, fen), when the item charges then.
+        fee: Option<(String, i64)>,
     },
     /// Required materials missing: a correction notice listing them, not an acceptance.
     Correction {
@@ -211,6 +213,11 @@ pub async fn intake(
         },
     )
     .await?;
+    let fee = if accepted {
+        super::fees::assess_on_acceptance(&mut tx, operator_id, case_id, i.item_id).await?
+    } else {
+        None
+    };
     tx.commit().await?;
     Ok(match accepted_at {
         Some(accepted_at) => IntakeOutcome::Accepted {
@@ -219,6 +226,7 @@ pub async fn intake(
             accepted_at,
             due: due.date,
             due_provisional: due.provisional(),
+            fee,
         },
         None => IntakeOutcome::Correction {
             case_id,

@@ -331,6 +331,7 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
 
     let item_ids = seed_items(&mut tx, &dept_ids).await?;
     let case_count = seed_cases(&mut tx, &mut rng, cases, &item_ids, &dept_ids).await?;
+    super::seed_fees::seed_fee_day(&mut tx).await?;
 
     audit::append(
         &mut tx,
@@ -442,6 +443,19 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
     .bind(flag('E'))
     .bind(flag('H'))
     .fetch_all(&mut *tx)
+    .await?;
+    // The items that charge a fee on acceptance, with their standard and its basis.
+    sqlx::query(
+        "update items i set fee_kind = 'fixed', fee_amount_fen = v.fen, fee_on = 'acceptance',
+             fee_basis = v.basis, fee_standard = v.standard
+         from (values ('GAJ-001', 2000, '《居民身份证法》、价格主管部门核定标准', '20元/证'),
+                      ('GAJ-003', 12000, '价格主管部门核定标准', '120元/本'),
+                      ('GAJ-004', 1000, '价格主管部门核定标准', '10元/证'),
+                      ('JTJ-002', 1000, '价格主管部门核定标准', '10元/证'))
+              as v(code, fen, basis, standard)
+         where i.code = v.code",
+    )
+    .execute(&mut *tx)
     .await?;
 
     let mut m_item: Vec<i64> = vec![];

@@ -548,6 +548,7 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
             accepted_at,
             due,
             due_provisional,
+            fee,
             ..
         } => {
             lines.push(Line::from(Span::styled(
@@ -567,6 +568,15 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M:%S")
             )));
+            // The fee to pay at the non-tax window, against this payment code (缴款码).
+            if let Some((code, fen)) = fee {
+                lines.push(Line::from(format!(
+                    "{}{}{} · {code}",
+                    tr(lang, "intake.fee"),
+                    colon(lang),
+                    crate::store::fees::yuan(*fen)
+                )));
+            }
             // 承诺办结日期: what the applicant is promised on the acceptance notice.
             lines.push(Line::from(format!(
                 "{}{}{}",

@@ -1,0 +1,157 @@
+//! `onewindow reconcile`: the night shift's run (docs/reconciliation.md). Imports the fiscal
+//! export (checked whole first), matches the day set-based, prints counts and sums per class,
+//! optionally closes the day and writes the report. Running it again is safe: receipts already
+//! imported are skipped.
+//!
+//! Exit: 0 everything matched; 5 exceptions remain; 2 a bad file or usage; 1 any other error.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::{EXIT_EXCEPTIONS, EXIT_USAGE, Failure};
+use crate::config::Settings;
+use crate::domain::receipt_file::{self, FISCAL_MAPPING};
+use crate::store::Target;
+use crate::store::fees::{self, yuan};
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The business day (YYYY-MM-DD).
+    #[arg(long)]
+    pub date: NaiveDate,
+    /// The export to import first (CSV, UTF-8 or GBK).
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
+    /// The column mapping (default: the fiscal export's, mappings/fiscal.toml).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Close the day after matching (日结).
+    #[arg(long)]
+    pub close: bool,
+    /// Write every assessment and receipt of the day with its class to this CSV.
+    #[arg(long, value_name = "OUT.csv")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DayCmd {
+    /// Reopen a closed business day (supervisors, with a reason).
+    Reopen {
+        date: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn usage(message: String) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        message,
+    }
+}
+
+pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
+    let mapping_text = match &a.mapping {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?,
+        None => FISCAL_MAPPING.to_string(),
+    };
+    let mapping =
+        receipt_file::parse_mapping(&mapping_text).map_err(|e| usage(format!("mapping: {e}")))?;
+    // The whole file is checked before the database is touched.
+    let lines = match &a.import {
+        Some(p) => {
+            let bytes =
+                std::fs::read(p).map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?;
+            Some(receipt_file::parse(&bytes, &mapping).map_err(|errors| {
+                usage(format!(
+                    "{} has {} problem(s), nothing was imported:\n{}",
+                    p.display(),
+                    errors.len(),
+                    errors
+                        .iter()
+                        .map(|e| format!("  {}: {e}", p.display()))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ))
+            })?)
+        }
+        None => None,
+    };
+    let target = Target::from_settings(settings)?;
+    let pool = super::open_database(&target, 2).await?;
+    let me = super::auth::sign_in(&pool, settings).await?;
+    if let (Some(lines), Some(p)) = (&lines, &a.import) {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let r = fees::import(&pool, me.operator_id, &mapping.source, &name, lines).await?;
+        println!(
+            "imported {}: {} lines, {} new, {} already imported",
+            name,
+            r.lines,
+            r.added,
+            r.lines as u64 - r.added
+        );
+    }
+    let rows = fees::classify(&pool, me.operator_id, a.date).await?;
+    println!("reconciliation {}:", a.date);
+    println!("{:<16} {:>6} {:>14}", "class", "count", "sum (yuan)");
+    let summary = fees::summarise(&rows);
+    for (class, n, sum) in &summary {
+        println!("{class:<16} {n:>6} {:>14}", yuan(*sum));
+    }
+    if let Some(out) = &a.report {
+        let mut csv = String::from(
+            "\u{feff}kind,reference,payment_code,amount,expected,class,age_days,reverses\n",
+        );
+        for r in &rows {
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                r.kind,
+                r.reference,
+                r.payment_code,
+                yuan(r.amount_fen),
+                r.expected_fen.map(yuan).unwrap_or_default(),
+                r.class,
+                r.age_days,
+                r.reverses.clone().unwrap_or_default()
+            ));
+        }
+        std::fs::write(out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        println!("report: {} ({} rows)", out.display(), rows.len());
+    }
+    if a.close {
+        if fees::is_closed(&pool, a.date).await? {
+            println!("{} was already closed", a.date);
+        } else {
+            fees::close_day(&pool, me.operator_id, a.date).await?;
+            println!("{} closed (日结)", a.date);
+        }
+    }
+    let exceptions: i64 = summary
+        .iter()
+        .filter(|(c, _, _)| *c != "matched")
+        .map(|(_, n, _)| n)
+        .sum();
+    if exceptions > 0 {
+        return Err(Failure {
+            code: EXIT_EXCEPTIONS,
+            message: format!("{exceptions} exception(s) remain for {}", a.date),
+        });
+    }
+    Ok(())
+}
+
+pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {
+    let DayCmd::Reopen { date, reason } = cmd;
+    let target = Target::from_settings(settings)?;
+    let pool = super::open_database(&target, 2).await?;
+    let me = super::auth::sign_in(&pool, settings).await?;
+    fees::reopen_day(&pool, me.operator_id, date, &reason).await?;
+    println!("{date} reopened");
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Fees: assessments with payment codes, receipts imported from the fiscal system's export,
+//! set-based matching into classes, and day close (docs/reconciliation.md). Amounts are fen.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::StoreError;
+use super::audit::{self, NewAudit};
+use super::operators::actor;
+use crate::domain::payment_code;
+use crate::domain::permission::Permission;
+use crate::domain::receipt_file::ReceiptLine;
+
+/// Creates the assessment an accepted case owes, when its item charges on acceptance. Inside
+/// the intake's transaction. Returns (payment code, amount in fen).
+pub(super) async fn assess_on_acceptance(
+    conn: &mut PgConnection,
+    operator_id: i64,
+    case_id: i64,
+    item_id: i64,
+) -> Result<Option<(String, i64)>, StoreError> {
+    let fee: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
+        "select i.fee_amount_fen, i.department_id, current_date from items i
+         where i.item_id = $1 and i.fee_kind <> 'free' and i.fee_on = 'acceptance'",
+    )
+    .bind(item_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((amount, department_id, today)) = fee else {
+        return Ok(None);
+    };
+    let id: i64 = sqlx::query_scalar(
+        "select nextval(pg_get_serial_sequence('fee_assessments', 'assessment_id'))",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let code = payment_code::make(today, department_id, id);
+    sqlx::query(
+        "insert into fee_assessments (assessment_id, case_id, payment_code, quantity, amount_fen,
+             business_date, created_by)
+         values ($1, $2, $3, 1, $4, current_date, $5)",
+    )
+    .bind(id)
+    .bind(case_id)
+    .bind(&code)
+    .bind(amount)
+    .bind(operator_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some((code, amount)))
+}
+
+/// A closed day's trigger error as a clear conflict.
+fn closed_day(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.message().contains("is closed") => {
+            StoreError::Conflict(d.message().to_string())
+        }
+        _ => StoreError::Db(e),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub lines: usize,
+    /// Receipts new to the database; the rest were imported before.
+    pub added: u64,
+}
+
+/// Imports checked receipts: idempotent by (source, receipt number), one transaction, audited.
+/// Cashiers (and supervisors).
+pub async fn import(
+    pool: &PgPool,
+    operator_id: i64,
+    source: &str,
+    file_name: &str,
+    lines: &[ReceiptLine],
+) -> Result<ImportReport, StoreError> {
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::Reconcile)?;
+    let import_id: i64 = sqlx::query_scalar(
+        "insert into receipt_imports (source, file_name, lines, added, imported_by)
+         values ($1, $2, $3, 0, $4) returning import_id",
+    )
+    .bind(source)
+    .bind(file_name)
+    .bind(lines.len() as i32)
+    .bind(operator_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let nos: Vec<&str> = lines.iter().map(|l| l.receipt_no.as_str()).collect();
+    let codes: Vec<&str> = lines.iter().map(|l| l.payment_code.as_str()).collect();
+    let amounts: Vec<i64> = lines.iter().map(|l| l.amount_fen).collect();
+    let paid: Vec<chrono::NaiveDateTime> = lines.iter().map(|l| l.paid_at).collect();
+    let payers: Vec<&str> = lines.iter().map(|l| l.payer.as_str()).collect();
+    let reverses: Vec<Option<&str>> = lines.iter().map(|l| l.reverses.as_deref()).collect();
+    let added = sqlx::query(
+        "insert into receipts (source, receipt_no, payment_code, amount_fen, paid_at,
+             business_date, payer, reverses, import_id)
+         select $1, n, c, a, p, p::date, y, r, $8
+         from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamp[], $6::text[],
+                     $7::text[]) as t(n, c, a, p, y, r)
+         on conflict (source, receipt_no) do nothing",
+    )
+    .bind(source)
+    .bind(&nos)
+    .bind(&codes)
+    .bind(&amounts)
+    .bind(&paid)
+    .bind(&payers)
+    .bind(&reverses)
+    .bind(import_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(closed_day)?
+    .rows_affected();
+    sqlx::query("update receipt_imports set added = $2 where import_id = $1")
+        .bind(import_id)
+        .bind(added as i32)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: "receipts.import",
+            entity: "receipt_import",
+            entity_id: Some(import_id.to_string()),
+            detail: json!({ "source": source, "file": file_name, "lines": lines.len(),
+                            "added": added }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        lines: lines.len(),
+        added,
+    })
+}
+
+/// The exception classes, in the order a summary lists them.
+pub const CLASSES: [&str; 6] = [
+    "matched",
+    "amount_mismatch",
+    "duplicate",
+    "unidentified",
+    "reversal",
+    "outstanding",
+];
+
+/// Every receipt of the day and every assessment still unpaid on it, with its class: one
+/// statement, set-based.
+const CLASSIFY: &str = "
+with pos as (select payment_code, count(*) as n from receipts where amount_fen > 0
+             group by payment_code),
+     a as (select * from fee_assessments where cancelled_at is null)
+select 'receipt' as kind, r.receipt_no as reference, r.payment_code, r.amount_fen,
+       a.amount_fen as expected_fen,
+       case when r.amount_fen < 0 then 'reversal'
+            when a.assessment_id is null then 'unidentified'
+            when pos.n > 1 then 'duplicate'
+            when r.amount_fen = a.amount_fen then 'matched'
+            else 'amount_mismatch' end as class,
+       0 as age_days, r.reverses
+from receipts r
+left join a using (payment_code)
+left join pos using (payment_code)
+where r.business_date = $1
+union all
+select 'assessment', a.assessment_id::text, a.payment_code, 0, a.amount_fen, 'outstanding',
+       $1 - a.business_date, null
+from a
+where a.business_date <= $1
+  and not exists (select 1 from receipts r where r.payment_code = a.payment_code
+                    and r.amount_fen > 0 and r.business_date <= $1)
+order by 6, 2";
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Classified {
+    /// receipt or assessment
+    pub kind: String,
+    /// Receipt number, or assessment id.
+    pub reference: String,
+    pub payment_code: String,
+    /// What was received (0 for an outstanding assessment).
+    pub amount_fen: i64,
+    /// What was assessed (none for an unidentified receipt).
+    pub expected_fen: Option<i64>,
+    pub class: String,
+    /// Days an outstanding assessment has waited.
+    pub age_days: i32,
+    /// The receipt a reversal reverses.
+    pub reverses: Option<String>,
+}
+
+pub async fn classify(
+    pool: &PgPool,
+    viewer: i64,
+    date: NaiveDate,
+) -> Result<Vec<Classified>, StoreError> {
+    actor(pool, viewer).await?.require(Permission::Reconcile)?;
+    Ok(sqlx::query_as(CLASSIFY).bind(date).fetch_all(pool).await?)
+}
+
+/// Counts and sums per class, in `CLASSES` order (zeros included).
+pub fn summarise(rows: &[Classified]) -> Vec<(&'static str, i64, i64)> {
+    CLASSES
+        .iter()
+        .map(|c| {
+            let of: Vec<&Classified> = rows.iter().filter(|r| r.class == *c).collect();
+            let sum = of
+                .iter()
+                .map(|r| {
+                    if r.kind == "assessment" {
+                        r.expected_fen.unwrap_or(0)
+                    } else {
+                        r.amount_fen
+                    }
+                })
+                .sum();
+            (*c, of.len() as i64, sum)
+        })
+        .collect()
+}
+
+pub async fn is_closed(pool: &PgPool, date: NaiveDate) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query_scalar("select exists (select 1 from day_closes where business_date = $1)")
+            .bind(date)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Closes a business day (日结): its assessments and receipts change no more. Cashiers.
+pub async fn close_day(pool: &PgPool, operator_id: i64, date: NaiveDate) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::Reconcile)?;
+    let done = sqlx::query(
+        "insert into day_closes (business_date, closed_by) values ($1, $2)
+         on conflict do nothing",
+    )
+    .bind(date)
+    .bind(operator_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(StoreError::Conflict(format!("{date} is already closed")));
+    }
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: "day.close",
+            entity: "day",
+            entity_id: Some(date.to_string()),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reopens a closed day: a supervisor, with a reason. Audited.
+pub async fn reopen_day(
+    pool: &PgPool,
+    operator_id: i64,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<(), StoreError> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "reason",
+            reason: "reopening a closed day needs a reason".into(),
+        });
+    }
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::SeeAllCases)?;
+    let done = sqlx::query("delete from day_closes where business_date = $1")
+        .bind(date)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done == 0 {
+        return Err(StoreError::Conflict(format!("{date} is not closed")));
+    }
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: "day.reopen",
+            entity: "day",
+            entity_id: Some(date.to_string()),
+            detail: json!({ "reason": reason.trim() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 12050 → "120.50"; -3000 → "-30.00".
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+}

@@ -1,0 +1,191 @@
+//! Fees and night-shift reconciliation against a real database: assessments with payment codes
+//! on acceptance, idempotent import, every exception class with exact sums, day close.
+
+mod common;
+
+use chrono::NaiveDate;
+use onewindow::domain::payment_code;
+use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
+use onewindow::store::StoreError;
+use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
+use onewindow::store::{calendar, catalog, fees, seed};
+use sqlx::PgPool;
+
+async fn op(pool: &PgPool, code: &str) -> i64 {
+    sqlx::query_scalar("select operator_id from operators where code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Accepts an ID-card renewal (20 yuan on acceptance) and returns its payment code.
+async fn assessed(pool: &PgPool, clerk: i64) -> String {
+    let item_id: i64 = sqlx::query_scalar("select item_id from items where code = 'GAJ-001'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let provided = catalog::materials(pool, item_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.material_id)
+        .collect();
+    let out = cases::intake(
+        pool,
+        clerk,
+        &Intake {
+            item_id,
+            kind: ApplicantKind::Person,
+            name: "张小三".into(),
+            id_no: "11010519491231002X".into(),
+            phone: "13800138000".into(),
+            address: String::new(),
+            first_inquiry: None,
+            provided,
+        },
+    )
+    .await
+    .unwrap();
+    let IntakeOutcome::Accepted {
+        fee: Some((code, fen)),
+        ..
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(fen, 2000);
+    assert!(payment_code::is_valid(&code), "{code}");
+    code
+}
+
+fn export(day: NaiveDate, rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    let mut s = String::from("票据号码,缴款码,金额,缴款时间,缴款人,原票据号码\n");
+    for (no, code, amount, reverses) in rows {
+        s.push_str(&format!(
+            "{no},{code},{amount},{day} 10:00:00,张三,{reverses}\n"
+        ));
+    }
+    // The fiscal system writes GBK.
+    encoding_rs::GBK.encode(&s).0.into_owned()
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let clerk = op(&pool, "clerk").await;
+    let cashier = op(&pool, "cashier").await;
+    let supervisor = op(&pool, "supervisor").await;
+    let mut codes = vec![];
+    for _ in 0..5 {
+        codes.push(assessed(&pool, clerk).await);
+    }
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    let mapping = receipt_file::parse_mapping(FISCAL_MAPPING).unwrap();
+    let file = export(
+        today,
+        &[
+            ("P001", &codes[0], "20.00", ""),             // matched
+            ("P002", &codes[1], "15.00", ""),             // amount mismatch
+            ("P003", &codes[2], "20.00", ""),             // duplicate …
+            ("P004", &codes[2], "20.00", ""),             // … of the same code
+            ("P005", "99999999999999999999", "8.80", ""), // unidentified
+            ("P006", &codes[0], "-20.00", "P001"),        // reversal of P001
+        ],
+    );
+    let lines = receipt_file::parse(&file, &mapping).unwrap();
+    // Only cashiers (and supervisors) import.
+    let e = fees::import(&pool, clerk, "fiscal", "x.csv", &lines)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    let r = fees::import(&pool, cashier, "fiscal", "x.csv", &lines)
+        .await
+        .unwrap();
+    assert_eq!((r.lines, r.added), (6, 6));
+    // The same file again adds nothing.
+    let r = fees::import(&pool, cashier, "fiscal", "x.csv", &lines)
+        .await
+        .unwrap();
+    assert_eq!(r.added, 0);
+
+    let rows = fees::classify(&pool, cashier, today).await.unwrap();
+    let summary = fees::summarise(&rows);
+    assert_eq!(
+        summary,
+        vec![
+            ("matched", 1, 2000),
+            ("amount_mismatch", 1, 1500),
+            ("duplicate", 2, 4000),
+            ("unidentified", 1, 880),
+            ("reversal", 1, -2000),
+            ("outstanding", 2, 4000),
+        ]
+    );
+    let reversal = rows.iter().find(|r| r.class == "reversal").unwrap();
+    assert_eq!(reversal.reverses.as_deref(), Some("P001"));
+    let outstanding: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.class == "outstanding")
+        .map(|r| r.payment_code.as_str())
+        .collect();
+    assert_eq!(outstanding, [codes[3].as_str(), codes[4].as_str()]);
+
+    // Day close: nothing of that day changes any more; a supervisor reopens with a reason.
+    fees::close_day(&pool, cashier, today).await.unwrap();
+    let more = receipt_file::parse(
+        &export(today, &[("P007", &codes[3], "20.00", "")]),
+        &mapping,
+    )
+    .unwrap();
+    let e = fees::import(&pool, cashier, "fiscal", "late.csv", &more)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("closed")),
+        "{e}"
+    );
+    let n: i64 = sqlx::query_scalar("select count(*) from receipts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 6, "nothing of the refused import stays");
+    let e = sqlx::query("update fee_assessments set amount_fen = 1")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("closed"), "{e}");
+    let e = fees::reopen_day(&pool, cashier, today, "补录")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    let e = fees::reopen_day(&pool, supervisor, today, "")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    fees::reopen_day(&pool, supervisor, today, "财政补传当日票据")
+        .await
+        .unwrap();
+    let r = fees::import(&pool, cashier, "fiscal", "late.csv", &more)
+        .await
+        .unwrap();
+    assert_eq!(r.added, 1);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like 'day.%' or action like 'receipts.%'
+         order by audit_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "receipts.import",
+            "receipts.import",
+            "day.close",
+            "day.reopen",
+            "receipts.import"
+        ]
+    );
+}
