@@ -10,6 +10,7 @@ pub mod intake;
 pub mod login;
 pub mod lookup;
 pub mod queue;
+pub mod queue_columns;
 pub mod report;
 pub mod supervision;
 
