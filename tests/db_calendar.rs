@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::op;
+
 use chrono::{Datelike, Days, NaiveDate};
 use onewindow::domain::calendar::Special;
 use onewindow::domain::calendar_file;
@@ -11,14 +13,6 @@ use onewindow::store::calendar;
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome, Queue, QueueFilter};
 use onewindow::store::{catalog, seed};
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

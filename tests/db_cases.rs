@@ -2,20 +2,14 @@
 
 mod common;
 
+use common::op;
+
 use onewindow::store::StoreError;
 use onewindow::store::cases::{
     self, After, ApplicantKind, ClaimOutcome, Intake, IntakeOutcome, Queue, QueueFilter,
 };
 use onewindow::store::{catalog, seed};
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn item(pool: &PgPool, code: &str) -> (i64, Vec<i64>) {
     let id: i64 = sqlx::query_scalar("select item_id from items where code = $1")

@@ -3,20 +3,14 @@
 
 mod common;
 
+use common::op;
+
 use onewindow::domain::item_file::{self, MaterialDef};
 use onewindow::store::StoreError;
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
 use onewindow::store::catalog::{self, PutOutcome};
 use onewindow::store::seed;
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn def(pool: &PgPool, code: &str) -> item_file::ItemDef {
     let mut conn = pool.acquire().await.unwrap();

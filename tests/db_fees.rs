@@ -3,50 +3,19 @@
 
 mod common;
 
+use common::op;
+
 use chrono::NaiveDate;
 use onewindow::domain::payment_code;
 use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
 use onewindow::store::StoreError;
-use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
-use onewindow::store::{calendar, catalog, fees, seed};
+use onewindow::store::cases::IntakeOutcome;
+use onewindow::store::{calendar, fees, seed};
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 /// Accepts an ID-card renewal (20 yuan on acceptance) and returns its payment code.
 async fn assessed(pool: &PgPool, clerk: i64) -> String {
-    let item_id: i64 = sqlx::query_scalar("select item_id from items where code = 'GAJ-001'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let provided = catalog::materials(pool, item_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|m| m.material_id)
-        .collect();
-    let out = cases::intake(
-        pool,
-        clerk,
-        &Intake {
-            item_id,
-            kind: ApplicantKind::Person,
-            name: "张小三".into(),
-            id_no: "11010519491231002X".into(),
-            phone: "13800138000".into(),
-            address: String::new(),
-            first_inquiry: None,
-            provided,
-        },
-    )
-    .await
-    .unwrap();
+    let out = common::accept_item(pool, clerk, "GAJ-001").await;
     let IntakeOutcome::Accepted {
         fee: Some((code, fen)),
         ..
@@ -80,6 +49,12 @@ async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
     for _ in 0..5 {
         codes.push(assessed(&pool, clerk).await);
     }
+    // A payment code read out at the counter finds its case.
+    let hits = onewindow::store::lookup::lookup(&pool, supervisor, &codes[2], 10)
+        .await
+        .unwrap();
+    assert_eq!(hits[0].kind, "payment_code");
+    assert!(hits[0].exact);
     let mut conn = pool.acquire().await.unwrap();
     let today = calendar::today(&mut conn).await.unwrap();
     let mapping = receipt_file::parse_mapping(FISCAL_MAPPING).unwrap();

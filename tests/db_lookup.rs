@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::op;
+
 use onewindow::store::StoreError;
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
 use onewindow::store::lookup::{self, Hit};
@@ -11,14 +13,6 @@ use onewindow::store::{catalog, seed};
 use onewindow::ui::action::{Action, Task};
 use onewindow::ui::tasks::TaskRunner;
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn accept(
     pool: &PgPool,

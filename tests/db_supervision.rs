@@ -4,19 +4,13 @@
 
 mod common;
 
+use common::op;
+
 use chrono::NaiveDate;
 use onewindow::domain::calendar::{Level, Thresholds, level};
 use onewindow::store::StoreError;
 use onewindow::store::{calendar, report, seed, supervision};
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 /// The level of every open case, counted one by one (the run counts by group).
 async fn expected_levels(pool: &PgPool) -> (i64, i64) {

@@ -3,20 +3,14 @@
 
 mod common;
 
+use common::op;
+
 use chrono::NaiveDate;
 use onewindow::store::StoreError;
 use onewindow::store::calendar;
-use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
-use onewindow::store::{catalog, seed, supervision, time_limits};
+use onewindow::store::cases::{self, IntakeOutcome};
+use onewindow::store::{seed, supervision, time_limits};
 use sqlx::PgPool;
-
-async fn op(pool: &PgPool, code: &str) -> i64 {
-    sqlx::query_scalar("select operator_id from operators where code = $1")
-        .bind(code)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn version(pool: &PgPool, case_id: i64) -> i32 {
     sqlx::query_scalar("select version from cases where case_id = $1")
@@ -36,32 +30,7 @@ async fn due(pool: &PgPool, case_id: i64) -> NaiveDate {
 
 /// A case of the clerk's department, accepted now and claimed by the clerk.
 async fn accepted_case(pool: &PgPool, clerk: i64) -> i64 {
-    let item_id: i64 = sqlx::query_scalar("select item_id from items where code = 'SCJG-002'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let provided = catalog::materials(pool, item_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|m| m.material_id)
-        .collect();
-    let out = cases::intake(
-        pool,
-        clerk,
-        &Intake {
-            item_id,
-            kind: ApplicantKind::Person,
-            name: "张小三".into(),
-            id_no: "11010519491231002X".into(),
-            phone: "13800138000".into(),
-            address: String::new(),
-            first_inquiry: None,
-            provided,
-        },
-    )
-    .await
-    .unwrap();
+    let out = common::accept_item(pool, clerk, "SCJG-002").await;
     let IntakeOutcome::Accepted { case_id, .. } = out else {
         panic!("{out:?}")
     };

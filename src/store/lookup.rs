@@ -13,7 +13,7 @@ use crate::domain::mask;
 use crate::domain::permission::{Permission, allows};
 
 /// What a query matched, strongest first.
-pub const KINDS: [&str; 4] = ["case_no", "id_no", "phone", "name"];
+pub const KINDS: [&str; 5] = ["payment_code", "case_no", "id_no", "phone", "name"];
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Hit {
@@ -60,6 +60,8 @@ pub struct QueryPlan {
     pub id_no: bool,
     pub phone: bool,
     pub name: bool,
+    /// A whole payment code (20 digits with its check digit).
+    pub payment_code: bool,
 }
 
 pub fn plan(query: &str) -> QueryPlan {
@@ -73,6 +75,7 @@ pub fn plan(query: &str) -> QueryPlan {
         // Two characters of a name. Names have no digits: a query with one is a number (looking
         // "SCJG-00017" up as a name would intersect the pairs "sc", "cj"… of every SCJG case).
         name: n >= 2 && !text.chars().any(|c| c.is_ascii_digit()),
+        payment_code: crate::domain::payment_code::is_valid(&text),
         text,
     }
 }
@@ -91,7 +94,7 @@ pub async fn lookup(
         return Err(StoreError::Forbidden(Permission::WorkCase));
     }
     let p = plan(query);
-    if !(p.case_no || p.id_no || p.phone || p.name) {
+    if !(p.case_no || p.id_no || p.phone || p.name || p.payment_code) {
         return Ok(vec![]);
     }
     let args = lookup_args(all, me.department_id, query, limit)?;
@@ -147,6 +150,7 @@ fn lookup_args(
     a.add(limit).map_err(bad)?;
     a.add(query.trim().to_string()).map_err(bad)?;
     a.add(name_pattern).map_err(bad)?;
+    a.add(p.payment_code).map_err(bad)?;
     Ok(a)
 }
 
@@ -156,7 +160,12 @@ fn lookup_args(
 /// index and sorts those.
 const LOOKUP_SQL: &str = "with v as (select $1::boolean as all_cases, $2::bigint as dept),
          hits as (
-           (select 'case_no' as kind, c.case_no = $4 as exact, c.case_id
+           (select 'payment_code' as kind, true as exact, c.case_id
+            from fee_assessments f join cases c using (case_id), v
+            where $12 and f.payment_code = $4
+              and (v.all_cases or c.department_id = v.dept))
+           union all
+           (select 'case_no', c.case_no = $4, c.case_id
             from cases c, v
             where $5 and reverse(c.case_no) ~>=~ $3 and reverse(c.case_no) ~<~ ($3 || chr(127))
               and (v.all_cases or c.department_id = v.dept)
@@ -190,7 +199,8 @@ const LOOKUP_SQL: &str = "with v as (select $1::boolean as all_cases, $2::bigint
          join cases c using (case_id)
          join items i on i.item_id = c.item_id
          join departments d on d.department_id = c.department_id
-         order by array_position(array['case_no', 'id_no', 'phone', 'name'], h.kind),
+         order by array_position(array['payment_code', 'case_no', 'id_no', 'phone', 'name'],
+                                 h.kind),
                   h.exact desc, c.received_at desc
          limit $9";
 
@@ -300,6 +310,16 @@ mod tests {
         let p = plan("acme");
         assert!(p.case_no && !p.id_no && p.name);
         let p = plan("欧");
-        assert!(!(p.case_no || p.id_no || p.phone || p.name));
+        assert!(!(p.case_no || p.id_no || p.phone || p.name || p.payment_code));
+        let code = crate::domain::payment_code::make(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            8,
+            19,
+        );
+        assert!(plan(&code).payment_code);
+        assert!(
+            !plan("20261120000800000018").payment_code,
+            "a wrong check digit"
+        );
     }
 }

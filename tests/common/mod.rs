@@ -198,3 +198,50 @@ pub fn queue_row(
         }),
     }
 }
+
+/// A demo operator's id by code (the seeded accounts: clerk, chief, reviewer, cashier,
+/// supervisor, admin).
+pub async fn op(pool: &sqlx::PgPool, code: &str) -> i64 {
+    sqlx::query_scalar("select operator_id from operators where code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Accepts an application for the item with this code, every material brought, from 张小三 (a
+/// valid resident ID and mobile), received by `operator`.
+pub async fn accept_item(
+    pool: &sqlx::PgPool,
+    operator: i64,
+    item_code: &str,
+) -> onewindow::store::cases::IntakeOutcome {
+    use onewindow::store::cases::{self, ApplicantKind, Intake};
+    let item_id: i64 = sqlx::query_scalar("select item_id from items where code = $1")
+        .bind(item_code)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let provided = onewindow::store::catalog::materials(pool, item_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.material_id)
+        .collect();
+    cases::intake(
+        pool,
+        operator,
+        &Intake {
+            item_id,
+            kind: ApplicantKind::Person,
+            name: "张小三".into(),
+            id_no: "11010519491231002X".into(),
+            phone: "13800138000".into(),
+            address: String::new(),
+            first_inquiry: None,
+            provided,
+        },
+    )
+    .await
+    .unwrap()
+}

@@ -2,12 +2,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row};
+use ratatui::widgets::{Cell, Row};
 
 use crate::i18n::{Lang, tr, trf};
 use crate::ui::app::App;
-use crate::ui::screens::list_status;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
@@ -21,28 +19,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ),
         None => format!(" {} ", tr(lang, "screen.departments")),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(Span::styled(title, t.title));
-    let Some(rows) = &view.rows else {
-        list_status(f, app, &view.error, view.loading, block, area);
-        return;
-    };
-    let body = rows.iter().map(|d| {
-        let name = match lang {
-            Lang::ZhCn => d.name_zh.clone(),
-            Lang::En => d.name_en.clone(),
-        };
-        Row::new(vec![
-            Cell::from(d.code.clone()),
-            Cell::from(name),
-            Cell::from(tr(lang, &format!("kind.{}", d.kind))),
-            Cell::from(format!("{:>4}", d.windows)),
-            Cell::from(format!("{:>4}", d.operators)),
-        ])
-        .style(t.text)
-    });
     let widths = [
         Constraint::Length(6),
         Constraint::Min(20),
@@ -50,22 +26,36 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(7),
         Constraint::Length(7),
     ];
-    let (table, mut state) = super::selectable_table(
+    let headers = [
+        "dept.code",
+        "dept.name",
+        "dept.kind",
+        "dept.windows",
+        "dept.operators",
+    ];
+    super::draw_list(
+        f,
         app,
-        &[
-            "dept.code",
-            "dept.name",
-            "dept.kind",
-            "dept.windows",
-            "dept.operators",
-        ],
-        body,
-        &widths,
-        block,
-        view.selected,
+        area,
+        view,
+        super::ListLayout {
+            title,
+            headers: &headers,
+            widths: &widths,
+        },
+        |_, d| {
+            let name = match lang {
+                Lang::ZhCn => d.name_zh.clone(),
+                Lang::En => d.name_en.clone(),
+            };
+            Row::new(vec![
+                Cell::from(d.code.clone()),
+                Cell::from(name),
+                Cell::from(tr(lang, &format!("kind.{}", d.kind))),
+                Cell::from(format!("{:>4}", d.windows)),
+                Cell::from(format!("{:>4}", d.operators)),
+            ])
+            .style(t.text)
+        },
     );
-    f.render_stateful_widget(table, area, &mut state);
-    if let Some(e) = &view.error {
-        super::error_footer(f, app, e, area);
-    }
 }

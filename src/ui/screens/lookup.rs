@@ -16,7 +16,6 @@ use crate::i18n::{Lang, tr, trf};
 use crate::store::lookup::{Hit, Revealed};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, Msg, Screen};
-use crate::ui::screens::list_status;
 use crate::ui::screens::queue::CaseView;
 use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
 
@@ -239,51 +238,40 @@ pub fn draw_palette(f: &mut Frame, app: &mut App, area: Rect) {
 }
 
 pub fn draw_access_log(f: &mut Frame, app: &App, area: Rect) {
-    let lang = app.lang;
-    let t = &app.theme;
-    let view = &app.access;
-    let title = format!(" {} ", tr(lang, "screen.access"));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(Span::styled(title, t.title));
-    let Some(rows) = &view.rows else {
-        list_status(f, app, &view.error, view.loading, block, area);
-        return;
-    };
-    let body = rows.iter().map(|a| {
-        Row::new(vec![
-            Cell::from(
-                a.at.with_timezone(&chrono::Local)
-                    .format("%m-%d %H:%M:%S")
-                    .to_string(),
-            ),
-            Cell::from(format!("{} ({})", a.operator_name, a.operator_code)),
-            Cell::from(a.case_no.clone()),
-            Cell::from(a.reason.clone()),
-        ])
-    });
+    let title = format!(" {} ", tr(app.lang, "screen.access"));
     let widths = [
         Constraint::Length(14),
         Constraint::Length(18),
         Constraint::Length(20),
         Constraint::Min(10),
     ];
-    let (table, mut state) = super::selectable_table(
+    let headers = [
+        "audit.at",
+        "audit.operator",
+        "queue.case_no",
+        "access.reason",
+    ];
+    super::draw_list(
+        f,
         app,
-        &[
-            "audit.at",
-            "audit.operator",
-            "queue.case_no",
-            "access.reason",
-        ],
-        body,
-        &widths,
-        block,
-        view.selected,
+        area,
+        &app.access,
+        super::ListLayout {
+            title,
+            headers: &headers,
+            widths: &widths,
+        },
+        |_, a| {
+            Row::new(vec![
+                Cell::from(
+                    a.at.with_timezone(&chrono::Local)
+                        .format("%m-%d %H:%M:%S")
+                        .to_string(),
+                ),
+                Cell::from(format!("{} ({})", a.operator_name, a.operator_code)),
+                Cell::from(a.case_no.clone()),
+                Cell::from(a.reason.clone()),
+            ])
+        },
     );
-    f.render_stateful_widget(table, area, &mut state);
-    if let Some(e) = &view.error {
-        super::error_footer(f, app, e, area);
-    }
 }

@@ -43,6 +43,47 @@ pub(crate) fn selectable_table<'a>(
     (table, TableState::default().with_selected(Some(selected)))
 }
 
+/// What a list screen shows around its rows: the box title, the column headers (i18n keys) and
+/// the column widths.
+pub(crate) struct ListLayout<'a> {
+    pub title: String,
+    pub headers: &'a [&'a str],
+    pub widths: &'a [Constraint],
+}
+
+/// A list screen whole: the titled box; "loading" or the error before rows arrive; the table
+/// with the selection; an error over rows kept from before. `row` builds one row (with its
+/// index, for a totals row).
+pub(crate) fn draw_list<T>(
+    f: &mut Frame,
+    app: &App,
+    area: Rect,
+    view: &crate::ui::list_view::ListView<T>,
+    layout: ListLayout,
+    row: impl Fn(usize, &T) -> Row<'static>,
+) {
+    let ListLayout {
+        title,
+        headers,
+        widths,
+    } = layout;
+    let t = &app.theme;
+    let block = Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(title, t.title));
+    let Some(rows) = &view.rows else {
+        list_status(f, app, &view.error, view.loading, block, area);
+        return;
+    };
+    let body = rows.iter().enumerate().map(|(i, r)| row(i, r));
+    let (table, mut state) = selectable_table(app, headers, body, widths, block, view.selected);
+    f.render_stateful_widget(table, area, &mut state);
+    if let Some(e) = &view.error {
+        error_footer(f, app, e, area);
+    }
+}
+
 /// What a table screen shows before it has rows: loading, or the error.
 pub(crate) fn list_status(
     f: &mut Frame,

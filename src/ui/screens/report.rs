@@ -4,14 +4,12 @@
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row};
+use ratatui::widgets::{Cell, Row};
 
 use crate::i18n::{Lang, tr};
 use crate::store::report::tenths;
 use crate::ui::action::Task;
 use crate::ui::app::App;
-use crate::ui::screens::list_status;
 
 /// The first day of the month of `d`.
 pub fn month_start(d: NaiveDate) -> NaiveDate {
@@ -58,49 +56,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .report_month
         .map(|m| m.format("%Y-%m").to_string())
         .unwrap_or_default();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(Span::styled(
-            format!(" {} · {month} ", tr(lang, "screen.report")),
-            t.title,
-        ));
-    let Some(rows) = &view.rows else {
-        list_status(f, app, &view.error, view.loading, block, area);
-        return;
-    };
-    let n = rows.len();
-    let body = rows.iter().enumerate().map(|(i, r)| {
-        let name = match lang {
-            Lang::ZhCn => &r.name_zh,
-            Lang::En => &r.name_en,
-        };
-        let num = |v: i64| Cell::from(format!("{v:>6}"));
-        Row::new(vec![
-            Cell::from(if r.department_code.is_empty() {
-                String::new()
-            } else {
-                r.department_code.clone()
-            }),
-            Cell::from(name.clone()),
-            num(r.accepted),
-            num(r.completed),
-            Cell::from(format!("{:>6}", tenths(r.on_time_permille()))),
-            Cell::from(format!("{:>6}", tenths(r.avg_days_tenths()))),
-            num(r.yellow_cards),
-            num(r.red_cards),
-            num(r.open_overdue),
-            num(r.corrections),
-        ])
-        // The totals row stands out; a department with nothing accepted (零办件) is muted.
-        .style(if i + 1 == n {
-            t.accent
-        } else if r.accepted == 0 && r.completed == 0 {
-            t.muted
-        } else {
-            t.text
-        })
-    });
+    let title = format!(" {} · {month} ", tr(lang, "screen.report"));
+    let n = view.len();
     let widths = [
         Constraint::Length(5),
         Constraint::Min(8),
@@ -113,27 +70,54 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(6),
         Constraint::Length(6),
     ];
-    let (table, mut state) = super::selectable_table(
+    let headers = [
+        "report.code",
+        "report.department",
+        "report.accepted",
+        "report.completed",
+        "report.on_time",
+        "report.avg_days",
+        "report.yellow",
+        "report.red",
+        "report.overdue",
+        "report.corrections",
+    ];
+    super::draw_list(
+        f,
         app,
-        &[
-            "report.code",
-            "report.department",
-            "report.accepted",
-            "report.completed",
-            "report.on_time",
-            "report.avg_days",
-            "report.yellow",
-            "report.red",
-            "report.overdue",
-            "report.corrections",
-        ],
-        body,
-        &widths,
-        block,
-        view.selected,
+        area,
+        view,
+        super::ListLayout {
+            title,
+            headers: &headers,
+            widths: &widths,
+        },
+        |i, r| {
+            let name = match lang {
+                Lang::ZhCn => &r.name_zh,
+                Lang::En => &r.name_en,
+            };
+            let num = |v: i64| Cell::from(format!("{v:>6}"));
+            Row::new(vec![
+                Cell::from(r.department_code.clone()),
+                Cell::from(name.clone()),
+                num(r.accepted),
+                num(r.completed),
+                Cell::from(format!("{:>6}", tenths(r.on_time_permille()))),
+                Cell::from(format!("{:>6}", tenths(r.avg_days_tenths()))),
+                num(r.yellow_cards),
+                num(r.red_cards),
+                num(r.open_overdue),
+                num(r.corrections),
+            ])
+            // The totals row stands out; a department with nothing accepted (零办件) is muted.
+            .style(if i + 1 == n {
+                t.accent
+            } else if r.accepted == 0 && r.completed == 0 {
+                t.muted
+            } else {
+                t.text
+            })
+        },
     );
-    f.render_stateful_widget(table, area, &mut state);
-    if let Some(e) = &view.error {
-        super::error_footer(f, app, e, area);
-    }
 }

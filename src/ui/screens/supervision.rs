@@ -4,14 +4,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row};
+use ratatui::widgets::{Cell, Row};
 
 use crate::domain::permission::{Permission, allows};
 use crate::i18n::{Lang, tr};
 use crate::store::cases::Queue;
 use crate::ui::action::Task;
 use crate::ui::app::{App, Level, Msg, Screen};
-use crate::ui::screens::list_status;
 use crate::ui::screens::queue::CaseView;
 use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
 
@@ -120,38 +119,6 @@ pub fn draw_board(f: &mut Frame, app: &App, area: Rect) {
         ),
         None => format!(" {} ", tr(lang, "screen.overdue")),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(Span::styled(title, t.title));
-    let Some(rows) = &view.rows else {
-        list_status(f, app, &view.error, view.loading, block, area);
-        return;
-    };
-    let body = rows.iter().map(|r| {
-        let name = match lang {
-            Lang::ZhCn => &r.name_zh,
-            Lang::En => &r.name_en,
-        };
-        Row::new(vec![
-            Cell::from(r.code.clone()),
-            Cell::from(name.clone()),
-            Cell::from(Span::styled(
-                count_with_mark("!!", r.red, 7),
-                if r.red > 0 { t.danger } else { t.muted },
-            )),
-            Cell::from(Span::styled(
-                count_with_mark("!", r.yellow, 6),
-                if r.yellow > 0 { t.warn } else { t.muted },
-            )),
-            Cell::from(format!("{:>6}", r.open)),
-            Cell::from(if r.worst_days_late > 0 {
-                format!("{:>5}", r.worst_days_late)
-            } else {
-                String::new()
-            }),
-        ])
-    });
     let widths = [
         Constraint::Length(6),
         Constraint::Min(12),
@@ -160,25 +127,49 @@ pub fn draw_board(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(6),
         Constraint::Length(6),
     ];
-    let (table, mut state) = super::selectable_table(
+    let headers = [
+        "board.code",
+        "board.department",
+        "board.red",
+        "board.yellow",
+        "board.open",
+        "board.worst",
+    ];
+    super::draw_list(
+        f,
         app,
-        &[
-            "board.code",
-            "board.department",
-            "board.red",
-            "board.yellow",
-            "board.open",
-            "board.worst",
-        ],
-        body,
-        &widths,
-        block,
-        view.selected,
+        area,
+        view,
+        super::ListLayout {
+            title,
+            headers: &headers,
+            widths: &widths,
+        },
+        |_, r| {
+            let name = match lang {
+                Lang::ZhCn => &r.name_zh,
+                Lang::En => &r.name_en,
+            };
+            Row::new(vec![
+                Cell::from(r.code.clone()),
+                Cell::from(name.clone()),
+                Cell::from(Span::styled(
+                    count_with_mark("!!", r.red, 7),
+                    if r.red > 0 { t.danger } else { t.muted },
+                )),
+                Cell::from(Span::styled(
+                    count_with_mark("!", r.yellow, 6),
+                    if r.yellow > 0 { t.warn } else { t.muted },
+                )),
+                Cell::from(format!("{:>6}", r.open)),
+                Cell::from(if r.worst_days_late > 0 {
+                    format!("{:>5}", r.worst_days_late)
+                } else {
+                    String::new()
+                }),
+            ])
+        },
     );
-    f.render_stateful_widget(table, area, &mut state);
-    if let Some(e) = &view.error {
-        super::error_footer(f, app, e, area);
-    }
 }
 
 pub fn draw_notices(f: &mut Frame, app: &App, area: Rect) {
@@ -189,46 +180,6 @@ pub fn draw_notices(f: &mut Frame, app: &App, area: Rect) {
         Some(rows) => format!(" {} · {} ", tr(lang, "screen.notices"), rows.len()),
         None => format!(" {} ", tr(lang, "screen.notices")),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border)
-        .title(Span::styled(title, t.title));
-    let Some(rows) = &view.rows else {
-        list_status(f, app, &view.error, view.loading, block, area);
-        return;
-    };
-    let body = rows.iter().map(|n| {
-        let item = match lang {
-            Lang::ZhCn => &n.item_zh,
-            Lang::En => &n.item_en,
-        };
-        let style = if n.level == "red" { t.danger } else { t.warn };
-        let state = match &n.acknowledged_by {
-            Some(who) => format!("✔ {who}: {}", n.ack_comment.clone().unwrap_or_default()),
-            None => tr(lang, "notices.open"),
-        };
-        Row::new(vec![
-            Cell::from(Span::styled(
-                format!(
-                    "{}{}",
-                    level_mark(&n.level),
-                    tr(lang, &format!("card.{}", n.level))
-                ),
-                style,
-            )),
-            Cell::from(
-                n.issued_at
-                    .with_timezone(&chrono::Local)
-                    .format("%m-%d %H:%M")
-                    .to_string(),
-            ),
-            Cell::from(n.case_no.clone()),
-            Cell::from(item.clone()),
-            Cell::from(n.due_date.format("%m-%d").to_string()),
-            Cell::from(state),
-        ])
-        .style(if n.read { t.text } else { t.accent })
-    });
     let widths = [
         Constraint::Length(8),
         Constraint::Length(11),
@@ -237,23 +188,55 @@ pub fn draw_notices(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(5),
         Constraint::Length(16),
     ];
-    let (table, mut state) = super::selectable_table(
+    let headers = [
+        "notices.level",
+        "notices.issued",
+        "queue.case_no",
+        "queue.item",
+        "queue.due",
+        "notices.state",
+    ];
+    super::draw_list(
+        f,
         app,
-        &[
-            "notices.level",
-            "notices.issued",
-            "queue.case_no",
-            "queue.item",
-            "queue.due",
-            "notices.state",
-        ],
-        body,
-        &widths,
-        block,
-        view.selected,
+        area,
+        view,
+        super::ListLayout {
+            title,
+            headers: &headers,
+            widths: &widths,
+        },
+        |_, n| {
+            let item = match lang {
+                Lang::ZhCn => &n.item_zh,
+                Lang::En => &n.item_en,
+            };
+            let style = if n.level == "red" { t.danger } else { t.warn };
+            let state = match &n.acknowledged_by {
+                Some(who) => format!("✔ {who}: {}", n.ack_comment.clone().unwrap_or_default()),
+                None => tr(lang, "notices.open"),
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(
+                    format!(
+                        "{}{}",
+                        level_mark(&n.level),
+                        tr(lang, &format!("card.{}", n.level))
+                    ),
+                    style,
+                )),
+                Cell::from(
+                    n.issued_at
+                        .with_timezone(&chrono::Local)
+                        .format("%m-%d %H:%M")
+                        .to_string(),
+                ),
+                Cell::from(n.case_no.clone()),
+                Cell::from(item.clone()),
+                Cell::from(n.due_date.format("%m-%d").to_string()),
+                Cell::from(state),
+            ])
+            .style(if n.read { t.text } else { t.accent })
+        },
     );
-    f.render_stateful_widget(table, area, &mut state);
-    if let Some(e) = &view.error {
-        super::error_footer(f, app, e, area);
-    }
 }
