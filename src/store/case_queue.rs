@@ -104,7 +104,7 @@ pub enum SortKey {
 
 /// Where cases without a due date (awaiting correction: the clock has not started) sort: last.
 /// The same constant is in the queue indexes (migrations/0008).
-pub const NO_DUE_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+pub const NO_DUE_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a real date");
 
 /// One page of a queue, oldest first (keyset pagination: the cost of a page does not grow with
 /// how far down it is).

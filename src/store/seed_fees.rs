@@ -9,7 +9,7 @@ use super::StoreError;
 use crate::domain::payment_code;
 
 /// The demo's reconciliation day: docs/examples/fiscal-export-2026-11-20.csv.
-pub const DEMO_FEE_DAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+pub const DEMO_FEE_DAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 20).expect("a real date");
 
 /// Five assessments of 20.00 yuan on the first five accepted or decided cases. Returns their
 /// payment codes in order.

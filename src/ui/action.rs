@@ -11,6 +11,7 @@ use crate::store::audit::AuditEntry;
 use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
+use crate::store::fees::Classified;
 use crate::store::lookup::{Access, Hit, Revealed};
 use crate::store::operators::{LoginOutcome, Purpose};
 use crate::store::report::EfficiencyRow;
@@ -76,6 +77,13 @@ pub enum Action {
     },
     AccessLoaded(Result<Vec<Access>, TaskError>),
     ReportLoaded(Result<Vec<EfficiencyRow>, TaskError>),
+    /// A day's classified rows, and whether it is closed.
+    ReconciliationLoaded {
+        date: chrono::NaiveDate,
+        result: Result<(Vec<Classified>, bool), TaskError>,
+    },
+    /// A day closed or reopened: the message key.
+    DayChanged(Result<&'static str, TaskError>),
     /// A suspension, resumption or extension: the message key of what was done.
     ClockChanged(Result<&'static str, TaskError>),
     /// Another onewindow changed something (a NOTIFY arrived), or the listener reconnected and
@@ -199,6 +207,19 @@ pub enum Task {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     },
+    LoadReconciliation {
+        viewer: i64,
+        date: chrono::NaiveDate,
+    },
+    CloseDay {
+        viewer: i64,
+        date: chrono::NaiveDate,
+    },
+    ReopenDay {
+        viewer: i64,
+        date: chrono::NaiveDate,
+        reason: String,
+    },
     Suspend {
         viewer: i64,
         case_id: i64,
@@ -264,6 +285,16 @@ impl fmt::Debug for Task {
             Task::LoadAccess { viewer } => f
                 .debug_struct("LoadAccess")
                 .field("viewer", viewer)
+                .finish(),
+            Task::LoadReconciliation { viewer, date } | Task::CloseDay { viewer, date } => f
+                .debug_struct("Reconciliation")
+                .field("viewer", viewer)
+                .field("date", date)
+                .finish(),
+            Task::ReopenDay { viewer, date, .. } => f
+                .debug_struct("ReopenDay")
+                .field("viewer", viewer)
+                .field("date", date)
                 .finish(),
             Task::LoadReport { viewer, from, to } => f
                 .debug_struct("LoadReport")
@@ -394,6 +425,8 @@ impl Task {
             Task::Reveal { .. } => "reveal",
             Task::LoadAccess { .. } => "access",
             Task::LoadReport { .. } => "report",
+            Task::LoadReconciliation { .. } => "reconciliation",
+            Task::CloseDay { .. } | Task::ReopenDay { .. } => "day",
             Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
             Task::LoadUnread { .. } => "unread",

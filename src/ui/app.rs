@@ -20,89 +20,14 @@ use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
 use crate::store::departments::DepartmentRow;
+use crate::store::fees::Classified;
 use crate::store::lookup::Access;
 use crate::store::operators::{LoginOutcome, Operator, Purpose};
 use crate::store::report::EfficiencyRow;
 use crate::store::supervision::{BoardRow, NotificationRow};
 use crate::ui::screens::lookup::LookupState;
 
-/// The screens reachable by name from the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Home,
-    Intake,
-    Queue,
-    Catalogue,
-    Departments,
-    Audit,
-    /// The overdue board (supervisors).
-    Overdue,
-    /// My notifications: warning cards sent to me.
-    Notices,
-    /// Who read which applicant's personal data, and why (supervisors).
-    Access,
-    /// The efficiency evaluation, a month at a time (supervisors and administrators).
-    Report,
-}
-
-impl Screen {
-    pub const ALL: [Screen; 10] = [
-        Screen::Home,
-        Screen::Intake,
-        Screen::Queue,
-        Screen::Notices,
-        Screen::Overdue,
-        Screen::Catalogue,
-        Screen::Departments,
-        Screen::Report,
-        Screen::Audit,
-        Screen::Access,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Screen::Home => "home",
-            Screen::Intake => "intake",
-            Screen::Queue => "queue",
-            Screen::Catalogue => "catalogue",
-            Screen::Departments => "departments",
-            Screen::Audit => "audit",
-            Screen::Overdue => "overdue",
-            Screen::Notices => "notices",
-            Screen::Access => "access",
-            Screen::Report => "report",
-        }
-    }
-    pub fn title_key(self) -> &'static str {
-        match self {
-            Screen::Home => "screen.home",
-            Screen::Intake => "screen.intake",
-            Screen::Queue => "screen.queue",
-            Screen::Catalogue => "screen.catalogue",
-            Screen::Departments => "screen.departments",
-            Screen::Audit => "screen.audit",
-            Screen::Overdue => "screen.overdue",
-            Screen::Notices => "screen.notices",
-            Screen::Access => "screen.access",
-            Screen::Report => "screen.report",
-        }
-    }
-    fn contexts(self) -> Vec<Context> {
-        match self {
-            Screen::Home => vec![Context::Home],
-            Screen::Intake => vec![],
-            Screen::Queue => vec![Context::Queue, Context::List],
-            Screen::Catalogue
-            | Screen::Departments
-            | Screen::Audit
-            | Screen::Overdue
-            | Screen::Access => {
-                vec![Context::List]
-            }
-            Screen::Notices => vec![Context::Notices, Context::List],
-            Screen::Report => vec![Context::Report, Context::List],
-        }
-    }
-}
+pub use super::screen::Screen;
 
 pub use super::list_view::ListView;
 pub use super::msg::{Level, Msg};
@@ -161,6 +86,12 @@ pub struct App {
     pub report: ListView<EfficiencyRow>,
     /// The month the report screen shows (its first day); this month until moved.
     pub report_month: Option<chrono::NaiveDate>,
+    /// Reconciliation: the day shown, every classified row (for the summary), the exceptions
+    /// (the list), and whether the day is closed.
+    pub recon_date: Option<chrono::NaiveDate>,
+    pub recon_all: Vec<Classified>,
+    pub recon: ListView<Classified>,
+    pub recon_closed: bool,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
     pub queue: QueueState,
@@ -204,6 +135,10 @@ impl App {
             access: ListView::default(),
             report: ListView::default(),
             report_month: None,
+            recon_date: None,
+            recon_all: vec![],
+            recon: ListView::default(),
+            recon_closed: false,
             lookup: None,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
@@ -417,6 +352,18 @@ impl App {
                 self.revealed(case_id, result);
                 vec![]
             }
+            Action::ReconciliationLoaded { date, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.reconciliation_loaded(date, result);
+                tasks
+            }
+            Action::DayChanged(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.day_changed(r)
+            }
             Action::ReportLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -542,6 +489,7 @@ impl App {
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),
             Screen::Report => self.report.error.as_ref(),
+            Screen::Reconcile => self.recon.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
             Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };

@@ -90,6 +90,9 @@ impl App {
                 self.access = ListView::default();
                 self.report = ListView::default();
                 self.report_month = None;
+                self.recon_date = None;
+                self.recon_all = vec![];
+                self.recon = ListView::default();
                 self.lookup = None;
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
@@ -132,6 +135,15 @@ impl App {
                                 case_id,
                                 version,
                                 kind: crate::store::time_limits::SUSPENSION_KINDS[kind],
+                                reason: fl.text(),
+                            }],
+                            None => vec![],
+                        },
+                        LinePurpose::Reopen { date } => match &self.session {
+                            // An empty reason is refused by the store, with a message.
+                            Some(op) => vec![Task::ReopenDay {
+                                viewer: op.operator_id,
+                                date,
                                 reason: fl.text(),
                             }],
                             None => vec![],
@@ -209,7 +221,13 @@ impl App {
             Command::OpenReport => self.open(Screen::Report),
             Command::PrevPeriod if self.screen == Screen::Report => self.move_report_month(false),
             Command::NextPeriod if self.screen == Screen::Report => self.move_report_month(true),
+            Command::PrevPeriod if self.screen == Screen::Reconcile => self.move_recon_day(false),
+            Command::NextPeriod if self.screen == Screen::Reconcile => self.move_recon_day(true),
             Command::PrevPeriod | Command::NextPeriod => vec![],
+            Command::OpenReconcile => self.open(Screen::Reconcile),
+            Command::CloseDay if self.screen == Screen::Reconcile => self.close_recon_day(),
+            Command::ReopenDay if self.screen == Screen::Reconcile => self.reopen_recon_day(),
+            Command::CloseDay | Command::ReopenDay => vec![],
             Command::Reveal if self.screen == Screen::Queue => self.reveal_current(),
             Command::Reveal => vec![],
             Command::Acknowledge => vec![],
@@ -287,6 +305,7 @@ impl App {
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
             Screen::Report => self.report.move_by(delta),
+            Screen::Reconcile => self.recon.move_by(delta),
             Screen::Queue => {
                 self.queue.view.move_by(delta);
                 return self.queue_more();
@@ -336,6 +355,7 @@ impl App {
             Screen::Audit => self.may_read_audit(),
             Screen::Overdue | Screen::Access => self.may_see_board(),
             Screen::Report => self.may_see_board() || self.may_read_audit(),
+            Screen::Reconcile => allows(&op.roles, Permission::Reconcile),
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
             _ => true,
         }
@@ -378,6 +398,7 @@ impl App {
             Screen::Overdue => self.reload_board(),
             Screen::Notices => self.reload_notices(),
             Screen::Report => self.reload_report(),
+            Screen::Reconcile => self.reload_reconciliation(),
             Screen::Access => match &self.session {
                 Some(op) => {
                     self.access.loading = true;

@@ -59,10 +59,13 @@ pub enum Command {
     OpenReport,
     PrevPeriod,
     NextPeriod,
+    OpenReconcile,
+    CloseDay,
+    ReopenDay,
 }
 
 impl Command {
-    pub const ALL: [Command; 44] = [
+    pub const ALL: [Command; 47] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -107,6 +110,9 @@ impl Command {
         Command::OpenReport,
         Command::PrevPeriod,
         Command::NextPeriod,
+        Command::OpenReconcile,
+        Command::CloseDay,
+        Command::ReopenDay,
     ];
 
     pub fn name(self) -> &'static str {
@@ -155,6 +161,9 @@ impl Command {
             Command::OpenReport => "open_report",
             Command::PrevPeriod => "prev_period",
             Command::NextPeriod => "next_period",
+            Command::OpenReconcile => "open_reconcile",
+            Command::CloseDay => "close_day",
+            Command::ReopenDay => "reopen_day",
         }
     }
 
@@ -178,10 +187,11 @@ pub enum Context {
     Queue,
     Notices,
     Report,
+    Reconcile,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Login,
         Context::List,
@@ -190,6 +200,7 @@ impl Context {
         Context::Queue,
         Context::Notices,
         Context::Report,
+        Context::Reconcile,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -201,6 +212,7 @@ impl Context {
             Context::Queue => "queue",
             Context::Notices => "notices",
             Context::Report => "report",
+            Context::Reconcile => "reconcile",
         }
     }
 }
@@ -407,6 +419,8 @@ struct File {
     notices: Vec<FileBinding>,
     #[serde(default)]
     report: Vec<FileBinding>,
+    #[serde(default)]
+    reconcile: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -456,6 +470,7 @@ impl Keymap {
             (Context::Queue, file.queue),
             (Context::Notices, file.notices),
             (Context::Report, file.report),
+            (Context::Reconcile, file.reconcile),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

@@ -12,7 +12,7 @@ use super::action::{Action, DbState, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
 use crate::store::{
-    audit, cases, catalog, departments, lookup, operators, report, supervision, time_limits,
+    audit, cases, catalog, departments, fees, lookup, operators, report, supervision, time_limits,
 };
 
 /// How many audit rows the audit screen shows.
@@ -169,6 +169,32 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadReconciliation { viewer, date } => {
+                    let result = match fees::classify(&pool, viewer, date).await {
+                        Ok(rows) => fees::is_closed(&pool, date).await.map(|c| (rows, c)),
+                        Err(e) => Err(e),
+                    };
+                    Some(Action::ReconciliationLoaded {
+                        date,
+                        result: result.map_err(TaskError::from),
+                    })
+                }
+                Task::CloseDay { viewer, date } => Some(Action::DayChanged(
+                    fees::close_day(&pool, viewer, date)
+                        .await
+                        .map(|()| "recon.closed_now")
+                        .map_err(TaskError::from),
+                )),
+                Task::ReopenDay {
+                    viewer,
+                    date,
+                    reason,
+                } => Some(Action::DayChanged(
+                    fees::reopen_day(&pool, viewer, date, &reason)
+                        .await
+                        .map(|()| "recon.reopened")
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadReport { viewer, from, to } => Some(Action::ReportLoaded(
                     report::efficiency(&pool, viewer, from, to)
                         .await

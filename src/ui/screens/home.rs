@@ -46,6 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (Screen::Notices, Command::OpenNotices),
         (Screen::Overdue, Command::OpenOverdue),
         (Screen::Report, Command::OpenReport),
+        (Screen::Reconcile, Command::OpenReconcile),
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),
         (Screen::Audit, Command::OpenAudit),

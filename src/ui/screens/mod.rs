@@ -11,6 +11,7 @@ pub mod login;
 pub mod lookup;
 pub mod queue;
 pub mod queue_columns;
+pub mod reconcile;
 pub mod report;
 pub mod supervision;
 

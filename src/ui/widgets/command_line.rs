@@ -14,7 +14,7 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 16] = [
+pub const NAMES: [(&str, Command); 17] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
@@ -26,6 +26,7 @@ pub const NAMES: [(&str, Command); 16] = [
     ("lookup", Command::Lookup),
     ("access", Command::OpenAccess),
     ("report", Command::OpenReport),
+    ("reconcile", Command::OpenReconcile),
     ("help", Command::Help),
     ("lock", Command::Lock),
     ("logout", Command::Logout),

@@ -43,6 +43,10 @@ pub enum LinePurpose {
     Reveal {
         case_id: i64,
     },
+    /// Why a closed business day is reopened.
+    Reopen {
+        date: chrono::NaiveDate,
+    },
 }
 
 pub struct FilterLine {
@@ -116,6 +120,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
         LinePurpose::Reveal { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "reveal.prompt"))
+        }
+        LinePurpose::Reopen { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "recon.reopen_prompt"))
         }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;

@@ -1,0 +1,88 @@
+//! The screens: their names on the command line, their titles, and the keymap contexts each
+//! one searches.
+
+use super::keymap::Context;
+
+/// The screens reachable by name from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Intake,
+    Queue,
+    Catalogue,
+    Departments,
+    Audit,
+    /// The overdue board (supervisors).
+    Overdue,
+    /// My notifications: warning cards sent to me.
+    Notices,
+    /// Who read which applicant's personal data, and why (supervisors).
+    Access,
+    /// The efficiency evaluation, a month at a time (supervisors and administrators).
+    Report,
+    /// Night-shift reconciliation of a business day (cashiers, supervisors).
+    Reconcile,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 11] = [
+        Screen::Home,
+        Screen::Intake,
+        Screen::Queue,
+        Screen::Notices,
+        Screen::Overdue,
+        Screen::Catalogue,
+        Screen::Departments,
+        Screen::Report,
+        Screen::Reconcile,
+        Screen::Audit,
+        Screen::Access,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Home => "home",
+            Screen::Intake => "intake",
+            Screen::Queue => "queue",
+            Screen::Catalogue => "catalogue",
+            Screen::Departments => "departments",
+            Screen::Audit => "audit",
+            Screen::Overdue => "overdue",
+            Screen::Notices => "notices",
+            Screen::Access => "access",
+            Screen::Report => "report",
+            Screen::Reconcile => "reconcile",
+        }
+    }
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Screen::Home => "screen.home",
+            Screen::Intake => "screen.intake",
+            Screen::Queue => "screen.queue",
+            Screen::Catalogue => "screen.catalogue",
+            Screen::Departments => "screen.departments",
+            Screen::Audit => "screen.audit",
+            Screen::Overdue => "screen.overdue",
+            Screen::Notices => "screen.notices",
+            Screen::Access => "screen.access",
+            Screen::Report => "screen.report",
+            Screen::Reconcile => "screen.reconcile",
+        }
+    }
+    pub(crate) fn contexts(self) -> Vec<Context> {
+        match self {
+            Screen::Home => vec![Context::Home],
+            Screen::Intake => vec![],
+            Screen::Queue => vec![Context::Queue, Context::List],
+            Screen::Catalogue
+            | Screen::Departments
+            | Screen::Audit
+            | Screen::Overdue
+            | Screen::Access => {
+                vec![Context::List]
+            }
+            Screen::Notices => vec![Context::Notices, Context::List],
+            Screen::Report => vec![Context::Report, Context::List],
+            Screen::Reconcile => vec![Context::Reconcile, Context::Report, Context::List],
+        }
+    }
+}
