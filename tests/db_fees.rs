@@ -164,3 +164,81 @@ async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
         ]
     );
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_cashier_cancels_or_adjusts_an_assessment_with_a_reason(pool: PgPool) {
+    use onewindow::store::fees::Correction;
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let clerk = op(&pool, "clerk").await;
+    let cashier = op(&pool, "cashier").await;
+    let a = assessed(&pool, clerk).await;
+    let b = assessed(&pool, clerk).await;
+    let e = fees::correct(&pool, clerk, &a, Correction::Cancel, "错收")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    let e = fees::correct(&pool, cashier, &a, Correction::Cancel, " ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Invalid {
+                field: "reason",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = fees::correct(&pool, cashier, &a, Correction::Adjust(0), "减免")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::Invalid {
+                field: "amount",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    fees::correct(&pool, cashier, &a, Correction::Adjust(1500), "按标准减免")
+        .await
+        .unwrap();
+    fees::correct(&pool, cashier, &b, Correction::Cancel, "申请人撤回申请")
+        .await
+        .unwrap();
+    let e = fees::correct(&pool, cashier, &b, Correction::Cancel, "again")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    // The cancelled one is owed no more; the adjusted one is owed at its new amount.
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    let rows = fees::classify(&pool, cashier, today).await.unwrap();
+    let outstanding: Vec<(String, Option<i64>)> = rows
+        .iter()
+        .filter(|r| r.class == "outstanding")
+        .map(|r| (r.payment_code.clone(), r.expected_fen))
+        .collect();
+    assert_eq!(outstanding, [(a.clone(), Some(1500))]);
+    let details: Vec<serde_json::Value> = sqlx::query_scalar(
+        "select detail from audit_log where action in ('fee.adjust', 'fee.cancel') order by audit_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(details[0]["before_fen"], 2000);
+    assert_eq!(details[0]["after_fen"], 1500);
+    assert_eq!(details[1]["reason"], "申请人撤回申请");
+    // A closed day's assessment changes no more.
+    fees::close_day(&pool, cashier, today).await.unwrap();
+    let e = fees::correct(&pool, cashier, &a, Correction::Cancel, "补")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("closed")),
+        "{e}"
+    );
+}

@@ -104,6 +104,9 @@ pub enum Cmd {
     /// Business days: reopen a closed day (supervisors).
     #[command(subcommand)]
     Day(reconcile::DayCmd),
+    /// Fee assessments: cancel or adjust one (cashiers, with a reason).
+    #[command(subcommand)]
+    Fee(reconcile::FeeCmd),
 }
 
 impl GlobalArgs {
@@ -176,6 +179,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Lookup(a)) => lookup::run(&settings, a).await,
             Some(Cmd::Reconcile(a)) => reconcile::run(&settings, a).await,
             Some(Cmd::Day(c)) => reconcile::day(&settings, c).await,
+            Some(Cmd::Fee(c)) => reconcile::fee(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

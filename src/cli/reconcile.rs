@@ -155,3 +155,49 @@ pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {
     println!("{date} reopened");
     Ok(())
 }
+
+#[derive(Debug, Subcommand)]
+pub enum FeeCmd {
+    /// Cancel an assessment (cashiers, with a reason): nothing is owed any more.
+    Cancel {
+        payment_code: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Change the amount owed (cashiers, with a reason), in yuan: 15.00.
+    Adjust {
+        payment_code: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
+    let (code, what, reason) = match cmd {
+        FeeCmd::Cancel {
+            payment_code,
+            reason,
+        } => (payment_code, fees::Correction::Cancel, reason),
+        FeeCmd::Adjust {
+            payment_code,
+            amount,
+            reason,
+        } => {
+            let fen = receipt_file::parse_amount(&amount).ok_or_else(|| {
+                usage(format!("--amount {amount}: an amount in yuan, like 15.00"))
+            })?;
+            (payment_code, fees::Correction::Adjust(fen), reason)
+        }
+    };
+    let target = Target::from_settings(settings)?;
+    let pool = super::open_database(&target, 2).await?;
+    let me = super::auth::sign_in(&pool, settings).await?;
+    fees::correct(&pool, me.operator_id, code.trim(), what, &reason).await?;
+    match what {
+        fees::Correction::Cancel => println!("cancelled {code}"),
+        fees::Correction::Adjust(fen) => println!("adjusted {code} to {}", yuan(fen)),
+    }
+    Ok(())
+}

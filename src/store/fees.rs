@@ -313,3 +313,88 @@ pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
 }
+
+/// What a cashier may do to an assessment, with a reason, audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Correction {
+    /// Cancelled: nothing is owed any more (it leaves the outstanding list).
+    Cancel,
+    /// The amount owed is changed to this many fen.
+    Adjust(i64),
+}
+
+/// Cancels or adjusts an assessment by its payment code: cashiers, with a reason, not on a closed
+/// day, audited with the amounts before and after.
+pub async fn correct(
+    pool: &PgPool,
+    operator_id: i64,
+    payment_code: &str,
+    what: Correction,
+    reason: &str,
+) -> Result<(), StoreError> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "reason",
+            reason: "a cancellation or adjustment needs a reason".into(),
+        });
+    }
+    if let Correction::Adjust(fen) = what
+        && fen <= 0
+    {
+        return Err(StoreError::Invalid {
+            field: "amount",
+            reason: "an adjusted amount is more than zero (cancel it instead)".into(),
+        });
+    }
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::Reconcile)?;
+    let row: Option<(i64, i64, bool)> = sqlx::query_as(
+        "select assessment_id, amount_fen, cancelled_at is not null from fee_assessments
+         where payment_code = $1 for update",
+    )
+    .bind(payment_code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, before, cancelled) = row.ok_or(StoreError::NotFound("assessment"))?;
+    if cancelled {
+        return Err(StoreError::Conflict(
+            "this assessment is already cancelled".into(),
+        ));
+    }
+    let (sql, action, after) = match what {
+        Correction::Cancel => (
+            "update fee_assessments set cancelled_at = now(), cancel_reason = $2
+             where assessment_id = $1",
+            "fee.cancel",
+            None,
+        ),
+        Correction::Adjust(fen) => (
+            "update fee_assessments set amount_fen = $3 where assessment_id = $1",
+            "fee.adjust",
+            Some(fen),
+        ),
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .bind(reason.trim())
+        .bind(after.unwrap_or(before))
+        .execute(&mut *tx)
+        .await
+        .map_err(closed_day)?;
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action,
+            entity: "fee",
+            entity_id: Some(id.to_string()),
+            detail: json!({ "payment_code": payment_code, "before_fen": before,
+                            "after_fen": after, "reason": reason.trim() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
