@@ -524,10 +524,78 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
         ("unidentified", "1", "35.00"),
         ("reversal", "1", "-20.00"),
         ("outstanding", "2", "40.00"),
+        ("refund", "0", "0.00"),
     ];
     let got: Vec<(&str, &str, &str)> = counts
         .iter()
         .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
         .collect();
     assert_eq!(got, want, "{out}");
+
+    // The night shift clears exceptions by hand: link the unidentified receipt to an
+    // outstanding assessment, refund one duplicate, annotate the other outstanding one.
+    let outstanding: Vec<String> = sqlx::query_scalar(
+        "select payment_code from fee_assessments a where not exists
+           (select 1 from receipts r where r.payment_code = a.payment_code) order by 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let cashier = |args: &[&str]| {
+        run(bin(home.path())
+            .args(args)
+            .env("DATABASE_URL", pool_url(&pool))
+            .env("ONEWINDOW_OPERATOR", "cashier")
+            .env("ONEWINDOW_PASSWORD", "demo1234"))
+    };
+    let (code, _, err) = cashier(&["fee", "link", "FS2026112000005", &outstanding[0]]);
+    assert_eq!(code, 2, "a link needs --reason: {err}");
+    let (code, out, err) = cashier(&[
+        "fee",
+        "link",
+        "FS2026112000005",
+        &outstanding[0],
+        "--reason",
+        "缴款人抄错缴款码",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = cashier(&["fee", "refund", "FS2026112000004", "--reason", "重复缴费"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cashier(&["fee", "refund", "FS2026112000004", "--reason", "again"]);
+    assert_eq!(code, 1, "already marked: {err}");
+    let (code, _, err) = cashier(&[
+        "fee",
+        "note",
+        "--date",
+        "2026-11-20",
+        "--code",
+        &outstanding[1],
+        "已电话催缴",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report = home.path().join("report.csv");
+    let (code, out, err) = cashier(&[
+        "reconcile",
+        "--date",
+        "2026-11-20",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 5, "the reversal and the rest remain: {err}");
+    for line in [
+        "matched 2 40.00",
+        "amount_mismatch 2 50.00",
+        "duplicate 0 0.00",
+        "unidentified 0 0.00",
+        "outstanding 1 20.00",
+        "refund 1 20.00",
+    ] {
+        let found = out
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line);
+        assert!(found, "{line} in {out}");
+    }
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(csv.contains(&format!(",{}", outstanding[0])), "{csv}");
+    assert!(csv.contains("已电话催缴"), "{csv}");
 }

@@ -3,41 +3,12 @@
 
 mod common;
 
-use common::op;
+use common::{assessed, export, op};
 
-use chrono::NaiveDate;
-use onewindow::domain::payment_code;
 use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
 use onewindow::store::StoreError;
-use onewindow::store::cases::IntakeOutcome;
 use onewindow::store::{calendar, fees, seed};
 use sqlx::PgPool;
-
-/// Accepts an ID-card renewal (20 yuan on acceptance) and returns its payment code.
-async fn assessed(pool: &PgPool, clerk: i64) -> String {
-    let out = common::accept_item(pool, clerk, "GAJ-001").await;
-    let IntakeOutcome::Accepted {
-        fee: Some((code, fen)),
-        ..
-    } = out
-    else {
-        panic!("{out:?}")
-    };
-    assert_eq!(fen, 2000);
-    assert!(payment_code::is_valid(&code), "{code}");
-    code
-}
-
-fn export(day: NaiveDate, rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
-    let mut s = String::from("票据号码,缴款码,金额,缴款时间,缴款人,原票据号码\n");
-    for (no, code, amount, reverses) in rows {
-        s.push_str(&format!(
-            "{no},{code},{amount},{day} 10:00:00,张三,{reverses}\n"
-        ));
-    }
-    // The fiscal system writes GBK.
-    encoding_rs::GBK.encode(&s).0.into_owned()
-}
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
@@ -96,6 +67,7 @@ async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
             ("unidentified", 1, 880),
             ("reversal", 1, -2000),
             ("outstanding", 2, 4000),
+            ("refund", 0, 0),
         ]
     );
     let reversal = rows.iter().find(|r| r.class == "reversal").unwrap();

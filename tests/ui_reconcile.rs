@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use common::*;
 use onewindow::domain::role::Role;
 use onewindow::i18n::Lang;
+use onewindow::store::fee_exceptions::{Noted, Total};
 use onewindow::store::fees::Classified;
-use onewindow::ui::action::{Action, Task};
+use onewindow::ui::action::{Action, FeeAction, ReconDay, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;
 
@@ -22,6 +23,7 @@ fn row(
 ) -> Classified {
     Classified {
         kind: kind.into(),
+        id: reference.trim_start_matches("FS").parse().unwrap(),
         reference: reference.into(),
         payment_code: format!("202611260003000004{code}"),
         amount_fen: amount,
@@ -29,6 +31,8 @@ fn row(
         class: class.into(),
         age_days: if class == "outstanding" { 3 } else { 0 },
         reverses: (class == "reversal").then(|| "FS001".into()),
+        linked_to: None,
+        note: (class == "duplicate").then(|| "缴款人重复缴费，待退".into()),
     }
 }
 
@@ -51,8 +55,8 @@ fn cashier_on_screen(lang: Lang, closed: bool) -> App {
     );
     a.update(Action::ReconciliationLoaded {
         date: day(),
-        result: Ok((
-            vec![
+        result: Ok(ReconDay {
+            rows: vec![
                 row("10", "receipt", "FS001", 2000, Some(2000), "matched"),
                 row(
                     "21",
@@ -69,9 +73,47 @@ fn cashier_on_screen(lang: Lang, closed: bool) -> App {
                 row("43", "assessment", "17", 0, Some(12000), "outstanding"),
             ],
             closed,
-        )),
+            totals: totals(),
+        }),
     });
     a
+}
+
+fn total(dept: Option<(&str, &str)>, item: Option<(&str, &str)>, e: i64, r: i64) -> Total {
+    Total {
+        department_code: dept.map(|_| "GAJ".into()),
+        department_zh: dept.map(|d| d.0.into()),
+        department_en: dept.map(|d| d.1.into()),
+        item_code: item.map(|_| "GAJ-001".into()),
+        item_zh: item.map(|i| i.0.into()),
+        item_en: item.map(|i| i.1.into()),
+        is_item: item.is_some(),
+        expected_fen: e,
+        received_fen: r,
+    }
+}
+
+fn totals() -> Vec<Total> {
+    let gaj = Some(("县公安局", "County Public Security Bureau"));
+    vec![
+        total(gaj, None, 18000, 9500),
+        total(
+            gaj,
+            Some((
+                "居民身份证换领（有效期满换领及损坏换领）",
+                "Resident ID card renewal (expiry or damage)",
+            )),
+            6000,
+            5500,
+        ),
+        total(
+            gaj,
+            Some(("户口迁移", "Household registration transfer")),
+            12000,
+            4000,
+        ),
+        total(None, None, 0, 3500),
+    ]
 }
 
 #[test]
@@ -101,7 +143,11 @@ fn days_move_close_and_reopen() {
     // An answer for another day than the one shown is dropped.
     a.update(Action::ReconciliationLoaded {
         date: day(),
-        result: Ok((vec![], true)),
+        result: Ok(ReconDay {
+            rows: vec![],
+            closed: true,
+            totals: vec![],
+        }),
     });
     assert!(!a.recon_closed);
     a.update(ch(']'));
@@ -128,4 +174,84 @@ fn days_move_close_and_reopen() {
     let mut c = signed_in(Lang::En, clerk());
     assert!(c.update(ch('f')).is_empty());
     assert_eq!(c.screen, Screen::Home);
+}
+
+#[test]
+fn totals_by_department_and_item_in_both_languages() {
+    for lang in Lang::ALL {
+        let mut a = cashier_on_screen(lang, false);
+        a.update(ch('t'));
+        let screen = render(&mut a, 80, 24);
+        // The long Chinese item name is cut, and the money columns stay aligned.
+        assert!(
+            screen.contains("-85.00") && screen.contains("35.00"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("reconcile_totals_{}", lang.code()), screen);
+        a.update(ch('t'));
+        assert!(!render(&mut a, 80, 24).contains("-85.00"));
+    }
+}
+
+#[test]
+fn link_refund_and_note_act_on_the_selected_exception() {
+    let mut a = cashier_on_screen(Lang::En, false);
+    // The exceptions: FS002 mismatch, FS003, FS004 duplicates, FS005 unidentified, FS006
+    // reversal, then the outstanding assessment 17.
+    a.update(ch('j'));
+    a.update(ch('j'));
+    a.update(ch('j'));
+    assert_eq!(a.recon.selected_row().unwrap().reference, "FS005");
+    assert!(a.update(ch('l')).is_empty());
+    type_text(&mut a, "20261126000300000432 缴款码抄错");
+    assert_eq!(
+        a.update(key(KeyCode::Enter)),
+        vec![Task::FeeAction {
+            viewer: 7,
+            action: FeeAction::Link {
+                receipt_id: 5,
+                line: "20261126000300000432 缴款码抄错".into()
+            }
+        }]
+    );
+    a.update(ch('k'));
+    assert!(a.update(ch('b')).is_empty());
+    type_text(&mut a, "重复缴费");
+    assert_eq!(
+        a.update(key(KeyCode::Enter)),
+        vec![Task::FeeAction {
+            viewer: 7,
+            action: FeeAction::Refund {
+                receipt_id: 4,
+                reason: "重复缴费".into()
+            }
+        }]
+    );
+    a.update(ch('G'));
+    // An assessment has no receipt to link or refund; it takes a note.
+    assert!(a.update(ch('b')).is_empty());
+    assert!(a.filter_line.is_none());
+    assert!(render(&mut a, 80, 24).contains("acts on a receipt"));
+    a.update(ch('n'));
+    type_text(&mut a, "已电话催缴");
+    assert_eq!(
+        a.update(key(KeyCode::Enter)),
+        vec![Task::FeeAction {
+            viewer: 7,
+            action: FeeAction::Note {
+                date: day(),
+                on: Noted::Assessment(17),
+                text: "已电话催缴".into()
+            }
+        }]
+    );
+    // What was done comes back as a message and the day reloads.
+    assert_eq!(
+        a.update(Action::DayChanged(Ok("recon.noted"))),
+        vec![Task::LoadReconciliation {
+            viewer: 7,
+            date: day()
+        }]
+    );
+    assert!(render(&mut a, 80, 24).contains("Note saved"));
 }

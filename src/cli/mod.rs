@@ -104,7 +104,7 @@ pub enum Cmd {
     /// Business days: reopen a closed day (supervisors).
     #[command(subcommand)]
     Day(reconcile::DayCmd),
-    /// Fee assessments: cancel or adjust one (cashiers, with a reason).
+    /// Fee assessments and exceptions: cancel, adjust, link, refund, note (cashiers, audited).
     #[command(subcommand)]
     Fee(reconcile::FeeCmd),
 }

@@ -106,11 +106,11 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     }
     if let Some(out) = &a.report {
         let mut csv = String::from(
-            "\u{feff}kind,reference,payment_code,amount,expected,class,age_days,reverses\n",
+            "\u{feff}kind,reference,payment_code,amount,expected,class,age_days,reverses,linked_to,note\n",
         );
         for r in &rows {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{}\n",
                 r.kind,
                 r.reference,
                 r.payment_code,
@@ -118,7 +118,9 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
                 r.expected_fen.map(yuan).unwrap_or_default(),
                 r.class,
                 r.age_days,
-                r.reverses.clone().unwrap_or_default()
+                r.reverses.clone().unwrap_or_default(),
+                r.linked_to.clone().unwrap_or_default(),
+                csv_field(r.note.as_deref().unwrap_or_default())
             ));
         }
         std::fs::write(out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -134,7 +136,7 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     }
     let exceptions: i64 = summary
         .iter()
-        .filter(|(c, _, _)| *c != "matched")
+        .filter(|(c, _, _)| !fees::is_settled(c))
         .map(|(_, n, _)| n)
         .sum();
     if exceptions > 0 {
@@ -144,6 +146,15 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         });
     }
     Ok(())
+}
+
+/// A note may hold commas, quotes or line breaks: quoted as RFC 4180 asks.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {
@@ -172,32 +183,114 @@ pub enum FeeCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Link an unidentified receipt to the assessment it pays (cashiers, with a reason).
+    Link {
+        receipt_no: String,
+        payment_code: String,
+        #[arg(long)]
+        reason: String,
+        /// The receipt's source, when two sources share its number (fiscal, bank).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Mark a receipt for refund (退费) (cashiers, with a reason).
+    Refund {
+        receipt_no: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Annotate a receipt (--receipt NO) or an assessment (--code CODE) as of a business day.
+    Note {
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long, conflicts_with = "code", required_unless_present = "code")]
+        receipt: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        source: Option<String>,
+        text: String,
+    },
 }
 
 pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
-    let (code, what, reason) = match cmd {
+    use crate::store::fee_exceptions::{self as fx, Noted};
+    // An amount is checked before the database is opened.
+    if let FeeCmd::Adjust { amount, .. } = &cmd
+        && receipt_file::parse_amount(amount).is_none()
+    {
+        return Err(usage(format!(
+            "--amount {amount}: an amount in yuan, like 15.00"
+        )));
+    }
+    let target = Target::from_settings(settings)?;
+    let pool = super::open_database(&target, 2).await?;
+    let me = super::auth::sign_in(&pool, settings).await?;
+    match cmd {
         FeeCmd::Cancel {
             payment_code,
             reason,
-        } => (payment_code, fees::Correction::Cancel, reason),
+        } => {
+            let code = payment_code.trim();
+            fees::correct(
+                &pool,
+                me.operator_id,
+                code,
+                fees::Correction::Cancel,
+                &reason,
+            )
+            .await?;
+            println!("cancelled {code}");
+        }
         FeeCmd::Adjust {
             payment_code,
             amount,
             reason,
         } => {
-            let fen = receipt_file::parse_amount(&amount).ok_or_else(|| {
-                usage(format!("--amount {amount}: an amount in yuan, like 15.00"))
-            })?;
-            (payment_code, fees::Correction::Adjust(fen), reason)
+            let fen = receipt_file::parse_amount(&amount).unwrap_or_default();
+            let code = payment_code.trim();
+            let what = fees::Correction::Adjust(fen);
+            fees::correct(&pool, me.operator_id, code, what, &reason).await?;
+            println!("adjusted {code} to {}", yuan(fen));
         }
-    };
-    let target = Target::from_settings(settings)?;
-    let pool = super::open_database(&target, 2).await?;
-    let me = super::auth::sign_in(&pool, settings).await?;
-    fees::correct(&pool, me.operator_id, code.trim(), what, &reason).await?;
-    match what {
-        fees::Correction::Cancel => println!("cancelled {code}"),
-        fees::Correction::Adjust(fen) => println!("adjusted {code} to {}", yuan(fen)),
+        FeeCmd::Link {
+            receipt_no,
+            payment_code,
+            reason,
+            source,
+        } => {
+            let id = fx::find_receipt(&pool, &receipt_no, source.as_deref()).await?;
+            fx::link(&pool, me.operator_id, id, &payment_code, &reason).await?;
+            println!("linked receipt {receipt_no} to {}", payment_code.trim());
+        }
+        FeeCmd::Refund {
+            receipt_no,
+            reason,
+            source,
+        } => {
+            let id = fx::find_receipt(&pool, &receipt_no, source.as_deref()).await?;
+            fx::mark_refund(&pool, me.operator_id, id, &reason).await?;
+            println!("receipt {receipt_no} marked for refund");
+        }
+        FeeCmd::Note {
+            date,
+            receipt,
+            code,
+            source,
+            text,
+        } => {
+            let on = match (receipt, code) {
+                (Some(no), _) => {
+                    Noted::Receipt(fx::find_receipt(&pool, &no, source.as_deref()).await?)
+                }
+                (None, Some(code)) => Noted::Assessment(fx::find_assessment(&pool, &code).await?),
+                (None, None) => return Err(usage("name --receipt NO or --code CODE".into())),
+            };
+            fx::annotate(&pool, me.operator_id, date, on, &text).await?;
+            println!("noted");
+        }
     }
     Ok(())
 }

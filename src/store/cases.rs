@@ -11,6 +11,7 @@ use sqlx::{PgConnection, PgPool};
 use super::StoreError;
 use super::audit::{self, NewAudit};
 pub use super::case_queue::*;
+use super::fees::FeeMoment;
 use super::operators::actor;
 use crate::domain::permission::{Permission, allows};
 use crate::domain::validate;
@@ -214,7 +215,14 @@ pub async fn intake(
     )
     .await?;
     let fee = if accepted {
-        super::fees::assess_on_acceptance(&mut tx, operator_id, case_id, i.item_id).await?
+        super::fees::assess(
+            &mut tx,
+            operator_id,
+            case_id,
+            i.item_id,
+            FeeMoment::Acceptance,
+        )
+        .await?
     } else {
         None
     };
@@ -414,14 +422,14 @@ pub async fn decide_instant(
     let mut tx = pool.begin().await?;
     let me = actor(&mut *tx, operator_id).await?;
     me.require(Permission::DecideInstant)?;
-    let row: Option<(i64, bool, String, i32)> = sqlx::query_as(
-        "select c.department_id, i.is_instant, c.status::text, c.version
+    let row: Option<(i64, bool, String, i32, i64)> = sqlx::query_as(
+        "select c.department_id, i.is_instant, c.status::text, c.version, c.item_id
          from cases c join items i using (item_id) where c.case_id = $1 for update of c",
     )
     .bind(case_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (dept, instant, status, current) = row.ok_or(StoreError::NotFound("case"))?;
+    let (dept, instant, status, current, item_id) = row.ok_or(StoreError::NotFound("case"))?;
     if dept != me.department_id {
         return Err(StoreError::Forbidden(Permission::DecideInstant));
     }
@@ -463,6 +471,10 @@ pub async fn decide_instant(
         json!({ "reason": reason.trim() }),
     )
     .await?;
+    // An item that charges on approval owes its fee now, in the same transaction.
+    if approve {
+        super::fees::assess(&mut tx, operator_id, case_id, item_id, FeeMoment::Approval).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

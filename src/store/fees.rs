@@ -12,19 +12,32 @@ use crate::domain::payment_code;
 use crate::domain::permission::Permission;
 use crate::domain::receipt_file::ReceiptLine;
 
-/// Creates the assessment an accepted case owes, when its item charges on acceptance. Inside
-/// the intake's transaction. Returns (payment code, amount in fen).
-pub(super) async fn assess_on_acceptance(
+/// When an item's fee falls due (`items.fee_on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeMoment {
+    Acceptance,
+    Approval,
+}
+
+/// Creates the assessment a case owes at this moment, when its item charges then: on acceptance
+/// inside the intake's transaction, on approval inside the decision's. The business day is the
+/// database's today. Returns (payment code, amount in fen).
+pub(super) async fn assess(
     conn: &mut PgConnection,
     operator_id: i64,
     case_id: i64,
     item_id: i64,
+    moment: FeeMoment,
 ) -> Result<Option<(String, i64)>, StoreError> {
     let fee: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
         "select i.fee_amount_fen, i.department_id, current_date from items i
-         where i.item_id = $1 and i.fee_kind <> 'free' and i.fee_on = 'acceptance'",
+         where i.item_id = $1 and i.fee_kind <> 'free' and i.fee_on = $2::fee_moment",
     )
     .bind(item_id)
+    .bind(match moment {
+        FeeMoment::Acceptance => "acceptance",
+        FeeMoment::Approval => "approval",
+    })
     .fetch_optional(&mut *conn)
     .await?;
     let Some((amount, department_id, today)) = fee else {
@@ -52,7 +65,7 @@ pub(super) async fn assess_on_acceptance(
 }
 
 /// A closed day's trigger error as a clear conflict.
-fn closed_day(e: sqlx::Error) -> StoreError {
+pub(super) fn closed_day(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.message().contains("is closed") => {
             StoreError::Conflict(d.message().to_string())
@@ -141,49 +154,74 @@ pub async fn import(
     })
 }
 
-/// The exception classes, in the order a summary lists them.
-pub const CLASSES: [&str; 6] = [
+/// The classes, in the order a summary lists them. `refund` is a receipt a cashier marked for
+/// refund (退费): handled, so not an open exception.
+pub const CLASSES: [&str; 7] = [
     "matched",
     "amount_mismatch",
     "duplicate",
     "unidentified",
     "reversal",
     "outstanding",
+    "refund",
 ];
 
+/// Classes that need no more action from the night shift.
+pub fn is_settled(class: &str) -> bool {
+    matches!(class, "matched" | "refund")
+}
+
 /// Every receipt of the day and every assessment still unpaid on it, with its class: one
-/// statement, set-based.
+/// statement, set-based. A receipt a cashier linked to an assessment counts under that
+/// assessment's code; a receipt marked for refund neither pays nor duplicates anything.
 const CLASSIFY: &str = "
-with pos as (select payment_code, count(*) as n from receipts where amount_fen > 0
+with rr as (select r.receipt_id, r.receipt_no, r.amount_fen, r.business_date, r.reverses,
+                   r.payment_code as own_code,
+                   coalesce(la.payment_code, r.payment_code) as payment_code,
+                   la.payment_code as linked_to,
+                   m.receipt_id is not null as refund
+            from receipts r
+            left join receipt_links l on l.receipt_id = r.receipt_id
+            left join fee_assessments la on la.assessment_id = l.assessment_id
+            left join refund_marks m on m.receipt_id = r.receipt_id),
+     pos as (select payment_code, count(*) as n from rr where amount_fen > 0 and not refund
              group by payment_code),
-     a as (select * from fee_assessments where cancelled_at is null)
-select 'receipt' as kind, r.receipt_no as reference, r.payment_code, r.amount_fen,
-       a.amount_fen as expected_fen,
-       case when r.amount_fen < 0 then 'reversal'
+     a as (select * from fee_assessments where cancelled_at is null),
+     notes as (select distinct on (kind, ref_id) kind, ref_id, note from exception_notes
+               order by kind, ref_id, note_id desc)
+select 'receipt' as kind, r.receipt_id as id, r.receipt_no as reference,
+       r.own_code as payment_code, r.amount_fen, a.amount_fen as expected_fen,
+       case when r.refund then 'refund'
+            when r.amount_fen < 0 then 'reversal'
             when a.assessment_id is null then 'unidentified'
             when pos.n > 1 then 'duplicate'
             when r.amount_fen = a.amount_fen then 'matched'
             else 'amount_mismatch' end as class,
-       0 as age_days, r.reverses
-from receipts r
+       0 as age_days, r.reverses, r.linked_to, n.note
+from rr r
 left join a using (payment_code)
 left join pos using (payment_code)
+left join notes n on n.kind = 'receipt' and n.ref_id = r.receipt_id
 where r.business_date = $1
 union all
-select 'assessment', a.assessment_id::text, a.payment_code, 0, a.amount_fen, 'outstanding',
-       $1 - a.business_date, null
+select 'assessment', a.assessment_id, a.assessment_id::text, a.payment_code, 0, a.amount_fen,
+       'outstanding', $1 - a.business_date, null, null, n.note
 from a
+left join notes n on n.kind = 'assessment' and n.ref_id = a.assessment_id
 where a.business_date <= $1
-  and not exists (select 1 from receipts r where r.payment_code = a.payment_code
-                    and r.amount_fen > 0 and r.business_date <= $1)
-order by 6, 2";
+  and not exists (select 1 from rr where rr.payment_code = a.payment_code
+                    and rr.amount_fen > 0 and not rr.refund and rr.business_date <= $1)
+order by 7, 3";
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Classified {
     /// receipt or assessment
     pub kind: String,
+    /// receipt_id or assessment_id: what a manual action names.
+    pub id: i64,
     /// Receipt number, or assessment id.
     pub reference: String,
+    /// The code on the receipt (or the assessment's).
     pub payment_code: String,
     /// What was received (0 for an outstanding assessment).
     pub amount_fen: i64,
@@ -194,6 +232,10 @@ pub struct Classified {
     pub age_days: i32,
     /// The receipt a reversal reverses.
     pub reverses: Option<String>,
+    /// The assessment's code a cashier linked this receipt to.
+    pub linked_to: Option<String>,
+    /// The latest note a cashier wrote on it.
+    pub note: Option<String>,
 }
 
 pub async fn classify(

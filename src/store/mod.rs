@@ -8,6 +8,7 @@ pub mod case_queue;
 pub mod cases;
 pub mod catalog;
 pub mod departments;
+pub mod fee_exceptions;
 pub mod fees;
 pub mod local_pg;
 pub mod lookup;

@@ -11,6 +11,7 @@ use crate::store::audit::AuditEntry;
 use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::departments::DepartmentRow;
+use crate::store::fee_exceptions::{Noted, Total};
 use crate::store::fees::Classified;
 use crate::store::lookup::{Access, Hit, Revealed};
 use crate::store::operators::{LoginOutcome, Purpose};
@@ -80,7 +81,7 @@ pub enum Action {
     /// A day's classified rows, and whether it is closed.
     ReconciliationLoaded {
         date: chrono::NaiveDate,
-        result: Result<(Vec<Classified>, bool), TaskError>,
+        result: Result<ReconDay, TaskError>,
     },
     /// A day closed or reopened: the message key.
     DayChanged(Result<&'static str, TaskError>),
@@ -220,6 +221,11 @@ pub enum Task {
         date: chrono::NaiveDate,
         reason: String,
     },
+    /// A cashier's manual action on a reconciliation exception.
+    FeeAction {
+        viewer: i64,
+        action: FeeAction,
+    },
     Suspend {
         viewer: i64,
         case_id: i64,
@@ -290,6 +296,11 @@ impl fmt::Debug for Task {
                 .debug_struct("Reconciliation")
                 .field("viewer", viewer)
                 .field("date", date)
+                .finish(),
+            Task::FeeAction { viewer, action } => f
+                .debug_struct("FeeAction")
+                .field("viewer", viewer)
+                .field("action", action)
                 .finish(),
             Task::ReopenDay { viewer, date, .. } => f
                 .debug_struct("ReopenDay")
@@ -426,11 +437,40 @@ impl Task {
             Task::LoadAccess { .. } => "access",
             Task::LoadReport { .. } => "report",
             Task::LoadReconciliation { .. } => "reconciliation",
-            Task::CloseDay { .. } | Task::ReopenDay { .. } => "day",
+            Task::CloseDay { .. } | Task::ReopenDay { .. } | Task::FeeAction { .. } => "day",
             Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
             Task::LoadUnread { .. } => "unread",
             Task::Acknowledge { .. } => "acknowledge",
         }
     }
+}
+
+/// One business day on the reconciliation screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconDay {
+    /// Every classified row (the summary counts them all).
+    pub rows: Vec<Classified>,
+    pub closed: bool,
+    /// Expected against received by department and item.
+    pub totals: Vec<Total>,
+}
+
+/// A manual action on an exception (docs/reconciliation.md). The text a cashier typed is
+/// reason or note; a link's line is "CODE reason".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeeAction {
+    Link {
+        receipt_id: i64,
+        line: String,
+    },
+    Refund {
+        receipt_id: i64,
+        reason: String,
+    },
+    Note {
+        date: chrono::NaiveDate,
+        on: Noted,
+        text: String,
+    },
 }

@@ -92,6 +92,10 @@ pub struct App {
     pub recon_all: Vec<Classified>,
     pub recon: ListView<Classified>,
     pub recon_closed: bool,
+    /// Expected against received by department and item; shown instead of the exceptions
+    /// while `recon_totals_shown` (`t`).
+    pub recon_totals: Vec<crate::store::fee_exceptions::Total>,
+    pub recon_totals_shown: bool,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
     pub queue: QueueState,
@@ -139,6 +143,8 @@ impl App {
             recon_all: vec![],
             recon: ListView::default(),
             recon_closed: false,
+            recon_totals: vec![],
+            recon_totals_shown: false,
             lookup: None,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),

@@ -1,6 +1,6 @@
 //! Commands: what each keymap command does, and opening and reloading screens.
 
-use super::action::Task;
+use super::action::{FeeAction, Task};
 use super::app::{App, Level, ListView, Msg, Screen};
 use super::keymap::Command;
 use super::screens::catalogue::CatalogueState;
@@ -92,6 +92,7 @@ impl App {
                 self.report_month = None;
                 self.recon_date = None;
                 self.recon_all = vec![];
+                self.recon_totals = vec![];
                 self.recon = ListView::default();
                 self.lookup = None;
                 self.queue = QueueState::default();
@@ -148,6 +149,21 @@ impl App {
                             }],
                             None => vec![],
                         },
+                        LinePurpose::LinkReceipt { receipt_id } => {
+                            self.fee_action(FeeAction::Link {
+                                receipt_id,
+                                line: fl.text(),
+                            })
+                        }
+                        LinePurpose::Refund { receipt_id } => self.fee_action(FeeAction::Refund {
+                            receipt_id,
+                            reason: fl.text(),
+                        }),
+                        LinePurpose::Annotate { date, on } => self.fee_action(FeeAction::Note {
+                            date,
+                            on,
+                            text: fl.text(),
+                        }),
                         LinePurpose::Reveal { case_id } => match &self.session {
                             // An empty reason is refused by the store, with a message.
                             Some(op) => vec![Task::Reveal {
@@ -227,7 +243,20 @@ impl App {
             Command::OpenReconcile => self.open(Screen::Reconcile),
             Command::CloseDay if self.screen == Screen::Reconcile => self.close_recon_day(),
             Command::ReopenDay if self.screen == Screen::Reconcile => self.reopen_recon_day(),
-            Command::CloseDay | Command::ReopenDay => vec![],
+            Command::LinkReceipt if self.screen == Screen::Reconcile => self.start_link(),
+            Command::MarkRefund if self.screen == Screen::Reconcile => self.start_refund(),
+            Command::Annotate if self.screen == Screen::Reconcile => self.start_annotate(),
+            Command::ToggleTotals if self.screen == Screen::Reconcile => {
+                self.recon_totals_shown = !self.recon_totals_shown;
+                self.dirty = true;
+                vec![]
+            }
+            Command::CloseDay
+            | Command::ReopenDay
+            | Command::LinkReceipt
+            | Command::MarkRefund
+            | Command::Annotate
+            | Command::ToggleTotals => vec![],
             Command::Reveal if self.screen == Screen::Queue => self.reveal_current(),
             Command::Reveal => vec![],
             Command::Acknowledge => vec![],

@@ -62,10 +62,14 @@ pub enum Command {
     OpenReconcile,
     CloseDay,
     ReopenDay,
+    LinkReceipt,
+    MarkRefund,
+    Annotate,
+    ToggleTotals,
 }
 
 impl Command {
-    pub const ALL: [Command; 47] = [
+    pub const ALL: [Command; 51] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -113,6 +117,10 @@ impl Command {
         Command::OpenReconcile,
         Command::CloseDay,
         Command::ReopenDay,
+        Command::LinkReceipt,
+        Command::MarkRefund,
+        Command::Annotate,
+        Command::ToggleTotals,
     ];
 
     pub fn name(self) -> &'static str {
@@ -164,6 +172,10 @@ impl Command {
             Command::OpenReconcile => "open_reconcile",
             Command::CloseDay => "close_day",
             Command::ReopenDay => "reopen_day",
+            Command::LinkReceipt => "link_receipt",
+            Command::MarkRefund => "mark_refund",
+            Command::Annotate => "annotate",
+            Command::ToggleTotals => "toggle_totals",
         }
     }
 

@@ -8,11 +8,12 @@ use sqlx::PgPool;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::action::{Action, DbState, Task, TaskError};
+use super::action::{Action, DbState, FeeAction, ReconDay, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
 use crate::store::{
-    audit, cases, catalog, departments, fees, lookup, operators, report, supervision, time_limits,
+    audit, cases, catalog, departments, fee_exceptions, fees, lookup, operators, report,
+    supervision, time_limits,
 };
 
 /// How many audit rows the audit screen shows.
@@ -170,10 +171,14 @@ impl TaskRunner {
                         .map_err(TaskError::from),
                 }),
                 Task::LoadReconciliation { viewer, date } => {
-                    let result = match fees::classify(&pool, viewer, date).await {
-                        Ok(rows) => fees::is_closed(&pool, date).await.map(|c| (rows, c)),
-                        Err(e) => Err(e),
-                    };
+                    let result = async {
+                        Ok::<_, crate::store::StoreError>(ReconDay {
+                            rows: fees::classify(&pool, viewer, date).await?,
+                            closed: fees::is_closed(&pool, date).await?,
+                            totals: fee_exceptions::totals(&pool, viewer, date).await?,
+                        })
+                    }
+                    .await;
                     Some(Action::ReconciliationLoaded {
                         date,
                         result: result.map_err(TaskError::from),
@@ -183,6 +188,11 @@ impl TaskRunner {
                     fees::close_day(&pool, viewer, date)
                         .await
                         .map(|()| "recon.closed_now")
+                        .map_err(TaskError::from),
+                )),
+                Task::FeeAction { viewer, action } => Some(Action::DayChanged(
+                    fee_action(&pool, viewer, action)
+                        .await
                         .map_err(TaskError::from),
                 )),
                 Task::ReopenDay {
@@ -379,4 +389,28 @@ pub fn spawn_supervisor(pool: PgPool, thresholds: Thresholds) -> JoinHandle<()> 
             tokio::time::sleep(Duration::from_secs(300)).await;
         }
     })
+}
+
+/// Runs a cashier's action on an exception; the message key of what was done.
+async fn fee_action(
+    pool: &sqlx::PgPool,
+    viewer: i64,
+    action: FeeAction,
+) -> Result<&'static str, crate::store::StoreError> {
+    match action {
+        FeeAction::Link { receipt_id, line } => {
+            let line = line.trim();
+            let (code, reason) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            fee_exceptions::link(pool, viewer, receipt_id, code, reason).await?;
+            Ok("recon.linked")
+        }
+        FeeAction::Refund { receipt_id, reason } => {
+            fee_exceptions::mark_refund(pool, viewer, receipt_id, &reason).await?;
+            Ok("recon.refund_marked")
+        }
+        FeeAction::Note { date, on, text } => {
+            fee_exceptions::annotate(pool, viewer, date, on, &text).await?;
+            Ok("recon.noted")
+        }
+    }
 }

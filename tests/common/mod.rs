@@ -245,3 +245,29 @@ pub async fn accept_item(
     .await
     .unwrap()
 }
+
+/// Accepts an ID-card renewal (20 yuan on acceptance) and returns its payment code.
+pub async fn assessed(pool: &sqlx::PgPool, clerk: i64) -> String {
+    let out = accept_item(pool, clerk, "GAJ-001").await;
+    let onewindow::store::cases::IntakeOutcome::Accepted {
+        fee: Some((code, fen)),
+        ..
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(fen, 2000);
+    assert!(onewindow::domain::payment_code::is_valid(&code), "{code}");
+    code
+}
+
+pub fn export(day: chrono::NaiveDate, rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    let mut s = String::from("票据号码,缴款码,金额,缴款时间,缴款人,原票据号码\n");
+    for (no, code, amount, reverses) in rows {
+        s.push_str(&format!(
+            "{no},{code},{amount},{day} 10:00:00,张三,{reverses}\n"
+        ));
+    }
+    // The fiscal system writes GBK.
+    encoding_rs::GBK.encode(&s).0.into_owned()
+}

@@ -47,6 +47,19 @@ pub enum LinePurpose {
     Reopen {
         date: chrono::NaiveDate,
     },
+    /// "CODE reason": the assessment an unidentified receipt pays.
+    LinkReceipt {
+        receipt_id: i64,
+    },
+    /// Why a receipt is marked for refund.
+    Refund {
+        receipt_id: i64,
+    },
+    /// A note on a receipt or an assessment, as of the day shown.
+    Annotate {
+        date: chrono::NaiveDate,
+        on: crate::store::fee_exceptions::Noted,
+    },
 }
 
 pub struct FilterLine {
@@ -123,6 +136,15 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
         LinePurpose::Reopen { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "recon.reopen_prompt"))
+        }
+        LinePurpose::LinkReceipt { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "recon.link_prompt"))
+        }
+        LinePurpose::Refund { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "recon.refund_prompt"))
+        }
+        LinePurpose::Annotate { .. } => {
+            format!("{} ", crate::i18n::tr(app.lang, "recon.note_prompt"))
         }
     };
     let width = unicode_width::UnicodeWidthStr::width(prompt.as_str()) as u16;
