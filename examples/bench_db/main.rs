@@ -2,6 +2,8 @@
 //! (docs/performance.md). Each figure is the median of repeated runs through the store layer,
 //! beside PostgreSQL's own execution time of the same SQL (EXPLAIN ANALYZE) and their ratio.
 
+mod recon;
+
 use std::time::{Duration, Instant};
 
 use onewindow::store::{self, cases, lookup, seed};
@@ -79,6 +81,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("reusing {have} cases (drop the database to seed again)");
     }
 
+    // BENCH_ONLY=reconcile: the night-shift figure alone.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("reconcile") {
+        let cashier = op(&pool, "cashier").await;
+        return recon::run(&pool, cashier, cases_wanted as i64).await;
+    }
     let supervisor = op(&pool, "supervisor").await;
     let chief = op(&pool, "chief").await;
     let chief_dept: i64 =
@@ -186,6 +193,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     claims(&pool).await?;
+    let cashier = op(&pool, "cashier").await;
+    recon::run(&pool, cashier, cases_wanted as i64).await?;
     Ok(())
 }
 
