@@ -11,4 +11,5 @@ pub mod payment_code;
 pub mod permission;
 pub mod receipt_file;
 pub mod role;
+pub mod routing;
 pub mod validate;

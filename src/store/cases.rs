@@ -214,6 +214,10 @@ pub async fn intake(
         },
     )
     .await?;
+    // A routed item fans out to the departments of its first stage.
+    if accepted {
+        super::routing::fan_out(&mut tx, case_id, i.item_id).await?;
+    }
     let fee = if accepted {
         super::fees::assess(
             &mut tx,

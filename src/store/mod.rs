@@ -14,9 +14,12 @@ pub mod local_pg;
 pub mod lookup;
 pub mod operators;
 pub mod report;
+pub mod routing;
+pub mod routing_view;
 pub mod seed;
 pub mod seed_fees;
 pub mod seed_items;
+pub mod seed_routing;
 pub mod supervision;
 pub mod time_limits;
 

@@ -332,6 +332,7 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
     let item_ids = seed_items(&mut tx, &dept_ids).await?;
     let case_count = seed_cases(&mut tx, &mut rng, cases, &item_ids, &dept_ids).await?;
     super::seed_fees::seed_fee_day(&mut tx).await?;
+    super::seed_routing::seed_routing(&mut tx).await?;
 
     audit::append(
         &mut tx,

@@ -128,20 +128,7 @@ pub async fn suspend(
     if c.suspended {
         return Err(StoreError::Conflict("the case is already suspended".into()));
     }
-    sqlx::query(
-        "insert into case_suspensions (case_id, kind, reason, started_by)
-         values ($1, $2::suspension_kind, $3, $4)",
-    )
-    .bind(case_id)
-    .bind(kind)
-    .bind(reason.trim())
-    .bind(operator_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("update cases set suspended = true, version = version + 1 where case_id = $1")
-        .bind(case_id)
-        .execute(&mut *tx)
-        .await?;
+    stop_clock(&mut tx, operator_id, case_id, kind, reason).await?;
     audit::append(
         &mut tx,
         NewAudit {
@@ -167,8 +154,76 @@ pub async fn resume(
 ) -> Result<NaiveDate, StoreError> {
     let mut tx = pool.begin().await?;
     let me = actor(&mut *tx, operator_id).await?;
-    let mut c = lock_case(&mut tx, case_id, version).await?;
+    let c = lock_case(&mut tx, case_id, version).await?;
     may_change_clock(&me, operator_id, &c)?;
+    let (days, due) = restart_clock(&mut tx, operator_id, case_id, c).await?;
+    audit::append(
+        &mut tx,
+        NewAudit {
+            operator_id: Some(operator_id),
+            action: "case.resume",
+            entity: "case",
+            entity_id: Some(case_id.to_string()),
+            detail: json!({ "working_days": days, "due": due }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(due)
+}
+
+/// Stops a case's clock (a special procedure or a correction request), inside the caller's
+/// transaction, after its checks.
+pub(super) async fn stop_clock(
+    conn: &mut PgConnection,
+    operator_id: i64,
+    case_id: i64,
+    kind: &str,
+    reason: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into case_suspensions (case_id, kind, reason, started_by)
+         values ($1, $2::suspension_kind, $3, $4)",
+    )
+    .bind(case_id)
+    .bind(kind)
+    .bind(reason.trim())
+    .bind(operator_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("update cases set suspended = true, version = version + 1 where case_id = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Restarts the clock of a suspended case (its row locked here), inside the caller's transaction:
+/// the working days of the suspension move the due date. Returns (days, new due date).
+pub(super) async fn restart_clock_of(
+    conn: &mut PgConnection,
+    operator_id: i64,
+    case_id: i64,
+) -> Result<(i32, NaiveDate), StoreError> {
+    let c: OpenCase = sqlx::query_as(
+        "select department_id, claimed_by, coalesce(accepted_at, received_at)::date as accepted_on,
+                coalesce(limit_days, 0) as limit_days, extension_days, suspended_days, suspended,
+                version, status::text as status
+         from cases where case_id = $1 for update",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("case"))?;
+    restart_clock(conn, operator_id, case_id, c).await
+}
+
+async fn restart_clock(
+    tx: &mut PgConnection,
+    operator_id: i64,
+    case_id: i64,
+    mut c: OpenCase,
+) -> Result<(i32, NaiveDate), StoreError> {
     let started: Option<(i64, NaiveDate)> = sqlx::query_as(
         "select suspension_id, started_at::date from case_suspensions
          where case_id = $1 and ended_at is null",
@@ -179,8 +234,8 @@ pub async fn resume(
     let Some((suspension_id, started_on)) = started else {
         return Err(StoreError::Conflict("the case is not suspended".into()));
     };
-    let cal = calendar::load(&mut tx).await?;
-    let today = calendar::today(&mut tx).await?;
+    let cal = calendar::load(&mut *tx).await?;
+    let today = calendar::today(&mut *tx).await?;
     // The days after the suspension began, up to today: the clock did not run on them.
     let days = cal.working_days_between(started_on, today) as i32;
     sqlx::query(
@@ -201,20 +256,8 @@ pub async fn resume(
     .bind(c.suspended_days)
     .execute(&mut *tx)
     .await?;
-    let due = set_due(&mut tx, case_id, &c).await?;
-    audit::append(
-        &mut tx,
-        NewAudit {
-            operator_id: Some(operator_id),
-            action: "case.resume",
-            entity: "case",
-            entity_id: Some(case_id.to_string()),
-            detail: json!({ "working_days": days, "due": due }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(due)
+    let due = set_due(&mut *tx, case_id, &c).await?;
+    Ok((days, due))
 }
 
 /// Extends the limit by `days` working days: once per case, a chief representative of the
