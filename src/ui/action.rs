@@ -16,6 +16,7 @@ use crate::store::fees::Classified;
 use crate::store::lookup::{Access, Hit, Revealed};
 use crate::store::operators::{LoginOutcome, Purpose};
 use crate::store::report::EfficiencyRow;
+use crate::store::routing_view::{BranchRow, RouteView};
 use crate::store::supervision::{BoardRow, NotificationRow};
 
 #[derive(Debug, Clone)]
@@ -83,6 +84,14 @@ pub enum Action {
         date: chrono::NaiveDate,
         result: Result<ReconDay, TaskError>,
     },
+    /// My department's branches and lead decisions.
+    RoutingLoaded(Result<Vec<BranchRow>, TaskError>),
+    RouteLoaded {
+        case_id: i64,
+        result: Result<RouteView, TaskError>,
+    },
+    /// A routing step was taken: the message key.
+    RouteChanged(Result<&'static str, TaskError>),
     /// A day closed or reopened: the message key.
     DayChanged(Result<&'static str, TaskError>),
     /// A suspension, resumption or extension: the message key of what was done.
@@ -221,6 +230,17 @@ pub enum Task {
         date: chrono::NaiveDate,
         reason: String,
     },
+    LoadRouting {
+        viewer: i64,
+    },
+    LoadRoute {
+        viewer: i64,
+        case_id: i64,
+    },
+    RouteStep {
+        viewer: i64,
+        step: RouteStep,
+    },
     /// A cashier's manual action on a reconciliation exception.
     FeeAction {
         viewer: i64,
@@ -296,6 +316,20 @@ impl fmt::Debug for Task {
                 .debug_struct("Reconciliation")
                 .field("viewer", viewer)
                 .field("date", date)
+                .finish(),
+            Task::LoadRouting { viewer } => f
+                .debug_struct("LoadRouting")
+                .field("viewer", viewer)
+                .finish(),
+            Task::LoadRoute { viewer, case_id } => f
+                .debug_struct("LoadRoute")
+                .field("viewer", viewer)
+                .field("case_id", case_id)
+                .finish(),
+            Task::RouteStep { viewer, step } => f
+                .debug_struct("RouteStep")
+                .field("viewer", viewer)
+                .field("step", step)
                 .finish(),
             Task::FeeAction { viewer, action } => f
                 .debug_struct("FeeAction")
@@ -437,6 +471,9 @@ impl Task {
             Task::LoadAccess { .. } => "access",
             Task::LoadReport { .. } => "report",
             Task::LoadReconciliation { .. } => "reconciliation",
+            Task::LoadRouting { .. } => "routing",
+            Task::LoadRoute { .. } => "route",
+            Task::RouteStep { .. } => "route_step",
             Task::CloseDay { .. } | Task::ReopenDay { .. } | Task::FeeAction { .. } => "day",
             Task::Suspend { .. } | Task::Resume { .. } | Task::Extend { .. } => "clock",
             Task::LoadNotices { .. } => "notices",
@@ -472,5 +509,21 @@ pub enum FeeAction {
         date: chrono::NaiveDate,
         on: Noted,
         text: String,
+    },
+}
+
+/// A step of parallel approval taken on the routing screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteStep {
+    Claim {
+        branch_id: i64,
+    },
+    Decide {
+        branch_id: i64,
+        verdict: crate::domain::routing::Verdict,
+    },
+    Lead {
+        case_id: i64,
+        verdict: crate::domain::routing::LeadVerdict,
     },
 }

@@ -80,6 +80,7 @@ pub struct App {
     pub audit: ListView<AuditEntry>,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
+    pub routing: super::screens::routing::RoutingState,
     /// My unread notifications, for the header.
     pub unread: i64,
     pub access: ListView<Access>,
@@ -135,6 +136,7 @@ impl App {
             audit: ListView::default(),
             board: ListView::default(),
             notices: ListView::default(),
+            routing: Default::default(),
             unread: 0,
             access: ListView::default(),
             report: ListView::default(),
@@ -320,6 +322,23 @@ impl App {
                 }
                 tasks
             }
+            Action::RoutingLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.routing.list.loaded(r);
+                tasks.into_iter().chain(self.load_route()).collect()
+            }
+            Action::RouteLoaded { case_id, result } => {
+                self.dirty = true;
+                self.route_loaded(case_id, result);
+                vec![]
+            }
+            Action::RouteChanged(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                self.route_changed(r)
+            }
             Action::BoardLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -496,6 +515,7 @@ impl App {
             Screen::Access => self.access.error.as_ref(),
             Screen::Report => self.report.error.as_ref(),
             Screen::Reconcile => self.recon.error.as_ref(),
+            Screen::Routing => self.routing.list.error.as_ref(),
             Screen::Queue => self.queue.view.error.as_ref(),
             Screen::Catalogue => self.catalogue.view.error.as_ref(),
         };

@@ -93,6 +93,7 @@ impl App {
                 self.recon_date = None;
                 self.recon_all = vec![];
                 self.recon_totals = vec![];
+                self.routing = Default::default();
                 self.recon = ListView::default();
                 self.lookup = None;
                 self.queue = QueueState::default();
@@ -164,6 +165,7 @@ impl App {
                             on,
                             text: fl.text(),
                         }),
+                        LinePurpose::Route(step) => self.route_line(step, fl.text()),
                         LinePurpose::Reveal { case_id } => match &self.session {
                             // An empty reason is refused by the store, with a message.
                             Some(op) => vec![Task::Reveal {
@@ -287,6 +289,12 @@ impl App {
                 Screen::Notices => self.open_notice_case(),
                 _ => vec![],
             },
+            Command::Approve if self.screen == Screen::Routing => self.route_yes(),
+            Command::Disapprove if self.screen == Screen::Routing => self.route_no(),
+            Command::Claim if self.screen == Screen::Routing => self.route_claim(),
+            Command::RequestCorrection if self.screen == Screen::Routing => self.route_correction(),
+            Command::RequestCorrection => vec![],
+            Command::OpenRouting => self.open(Screen::Routing),
             Command::Approve if self.screen == Screen::Queue => self.approve(),
             Command::Reassign if self.screen == Screen::Queue => self.reassign_selected(),
             Command::Reassign => vec![],
@@ -335,6 +343,10 @@ impl App {
             Screen::Access => self.access.move_by(delta),
             Screen::Report => self.report.move_by(delta),
             Screen::Reconcile => self.recon.move_by(delta),
+            Screen::Routing => {
+                self.routing.list.move_by(delta);
+                return self.load_route();
+            }
             Screen::Queue => {
                 self.queue.view.move_by(delta);
                 return self.queue_more();
@@ -386,6 +398,7 @@ impl App {
             Screen::Report => self.may_see_board() || self.may_read_audit(),
             Screen::Reconcile => allows(&op.roles, Permission::Reconcile),
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
+            Screen::Routing => allows(&op.roles, Permission::WorkCase),
             _ => true,
         }
     }
@@ -428,6 +441,7 @@ impl App {
             Screen::Notices => self.reload_notices(),
             Screen::Report => self.reload_report(),
             Screen::Reconcile => self.reload_reconciliation(),
+            Screen::Routing => self.reload_routing(),
             Screen::Access => match &self.session {
                 Some(op) => {
                     self.access.loading = true;

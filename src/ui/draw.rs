@@ -59,6 +59,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Access => screens::lookup::draw_access_log(f, app, body),
             Screen::Report => screens::report::draw(f, app, body),
             Screen::Reconcile => screens::reconcile::draw(f, app, body),
+            Screen::Routing => screens::routing::draw(f, app, body),
         }
     }
     hint_bar::draw(f, app, hint);

@@ -60,6 +60,8 @@ pub enum Command {
     PrevPeriod,
     NextPeriod,
     OpenReconcile,
+    OpenRouting,
+    RequestCorrection,
     CloseDay,
     ReopenDay,
     LinkReceipt,
@@ -69,7 +71,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 51] = [
+    pub const ALL: [Command; 53] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -115,6 +117,8 @@ impl Command {
         Command::PrevPeriod,
         Command::NextPeriod,
         Command::OpenReconcile,
+        Command::OpenRouting,
+        Command::RequestCorrection,
         Command::CloseDay,
         Command::ReopenDay,
         Command::LinkReceipt,
@@ -170,6 +174,8 @@ impl Command {
             Command::PrevPeriod => "prev_period",
             Command::NextPeriod => "next_period",
             Command::OpenReconcile => "open_reconcile",
+            Command::OpenRouting => "open_routing",
+            Command::RequestCorrection => "request_correction",
             Command::CloseDay => "close_day",
             Command::ReopenDay => "reopen_day",
             Command::LinkReceipt => "link_receipt",
@@ -200,10 +206,11 @@ pub enum Context {
     Notices,
     Report,
     Reconcile,
+    Routing,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Login,
         Context::List,
@@ -213,6 +220,7 @@ impl Context {
         Context::Notices,
         Context::Report,
         Context::Reconcile,
+        Context::Routing,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -225,6 +233,7 @@ impl Context {
             Context::Notices => "notices",
             Context::Report => "report",
             Context::Reconcile => "reconcile",
+            Context::Routing => "routing",
         }
     }
 }
@@ -433,6 +442,8 @@ struct File {
     report: Vec<FileBinding>,
     #[serde(default)]
     reconcile: Vec<FileBinding>,
+    #[serde(default)]
+    routing: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -483,6 +494,7 @@ impl Keymap {
             (Context::Notices, file.notices),
             (Context::Report, file.report),
             (Context::Reconcile, file.reconcile),
+            (Context::Routing, file.routing),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

@@ -22,13 +22,16 @@ pub enum Screen {
     Report,
     /// Night-shift reconciliation of a business day (cashiers, supervisors).
     Reconcile,
+    /// Parallel approval: my department's branches and lead decisions, and a case's route.
+    Routing,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 12] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
+        Screen::Routing,
         Screen::Notices,
         Screen::Overdue,
         Screen::Catalogue,
@@ -51,6 +54,7 @@ impl Screen {
             Screen::Access => "access",
             Screen::Report => "report",
             Screen::Reconcile => "reconcile",
+            Screen::Routing => "routing",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -66,6 +70,7 @@ impl Screen {
             Screen::Access => "screen.access",
             Screen::Report => "screen.report",
             Screen::Reconcile => "screen.reconcile",
+            Screen::Routing => "screen.routing",
         }
     }
     pub(crate) fn contexts(self) -> Vec<Context> {
@@ -83,6 +88,7 @@ impl Screen {
             Screen::Notices => vec![Context::Notices, Context::List],
             Screen::Report => vec![Context::Report, Context::List],
             Screen::Reconcile => vec![Context::Reconcile, Context::Report, Context::List],
+            Screen::Routing => vec![Context::Routing, Context::List],
         }
     }
 }

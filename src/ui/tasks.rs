@@ -8,12 +8,12 @@ use sqlx::PgPool;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::action::{Action, DbState, FeeAction, ReconDay, Task, TaskError};
+use super::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
 use crate::domain::calendar::Thresholds;
 use crate::domain::lockout::LockoutPolicy;
 use crate::store::{
-    audit, cases, catalog, departments, fee_exceptions, fees, lookup, operators, report,
-    supervision, time_limits,
+    audit, cases, catalog, departments, fee_exceptions, fees, lookup, operators, report, routing,
+    routing_view, supervision, time_limits,
 };
 
 /// How many audit rows the audit screen shows.
@@ -188,6 +188,22 @@ impl TaskRunner {
                     fees::close_day(&pool, viewer, date)
                         .await
                         .map(|()| "recon.closed_now")
+                        .map_err(TaskError::from),
+                )),
+                Task::LoadRouting { viewer } => Some(Action::RoutingLoaded(
+                    routing_view::queue(&pool, viewer)
+                        .await
+                        .map_err(TaskError::from),
+                )),
+                Task::LoadRoute { viewer, case_id } => Some(Action::RouteLoaded {
+                    case_id,
+                    result: routing_view::route(&pool, viewer, case_id)
+                        .await
+                        .map_err(TaskError::from),
+                }),
+                Task::RouteStep { viewer, step } => Some(Action::RouteChanged(
+                    route_step(&pool, viewer, step)
+                        .await
                         .map_err(TaskError::from),
                 )),
                 Task::FeeAction { viewer, action } => Some(Action::DayChanged(
@@ -413,4 +429,37 @@ async fn fee_action(
             Ok("recon.noted")
         }
     }
+}
+
+/// Takes a routing step; the message key of what was done.
+async fn route_step(
+    pool: &sqlx::PgPool,
+    viewer: i64,
+    step: RouteStep,
+) -> Result<&'static str, crate::store::StoreError> {
+    use crate::domain::routing::Next;
+    Ok(match step {
+        RouteStep::Claim { branch_id } => {
+            if routing::claim_branch(pool, viewer, branch_id).await? {
+                "route.claimed"
+            } else {
+                "route.taken"
+            }
+        }
+        RouteStep::Decide { branch_id, verdict } => {
+            match routing::decide_branch(pool, viewer, branch_id, verdict, "")
+                .await?
+                .next
+            {
+                Next::Wait => "route.decided",
+                Next::Stage(_) => "route.next_stage",
+                Next::Lead { .. } => "route.to_lead",
+                Next::Suspend => "route.suspended",
+            }
+        }
+        RouteStep::Lead { case_id, verdict } => {
+            routing::lead_decide(pool, viewer, case_id, verdict).await?;
+            "route.lead_decided"
+        }
+    })
 }

@@ -43,6 +43,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     for (screen, cmd) in [
         (Screen::Intake, Command::OpenIntake),
         (Screen::Queue, Command::OpenQueue),
+        (Screen::Routing, Command::OpenRouting),
         (Screen::Notices, Command::OpenNotices),
         (Screen::Overdue, Command::OpenOverdue),
         (Screen::Report, Command::OpenReport),

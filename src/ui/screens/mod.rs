@@ -13,6 +13,7 @@ pub mod queue;
 pub mod queue_columns;
 pub mod reconcile;
 pub mod report;
+pub mod routing;
 pub mod supervision;
 
 use ratatui::Frame;

@@ -14,7 +14,7 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 17] = [
+pub const NAMES: [(&str, Command); 18] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
@@ -27,6 +27,7 @@ pub const NAMES: [(&str, Command); 17] = [
     ("access", Command::OpenAccess),
     ("report", Command::OpenReport),
     ("reconcile", Command::OpenReconcile),
+    ("routing", Command::OpenRouting),
     ("help", Command::Help),
     ("lock", Command::Lock),
     ("logout", Command::Logout),

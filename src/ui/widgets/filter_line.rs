@@ -55,6 +55,8 @@ pub enum LinePurpose {
     Refund {
         receipt_id: i64,
     },
+    /// The text a routing step needs: a reason, the missing materials, a document number.
+    Route(crate::ui::screens::routing::RouteLine),
     /// A note on a receipt or an assessment, as of the day shown.
     Annotate {
         date: chrono::NaiveDate,
@@ -142,6 +144,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
         LinePurpose::Refund { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "recon.refund_prompt"))
+        }
+        LinePurpose::Route(step) => {
+            format!("{} ", crate::i18n::tr(app.lang, step.prompt_key()))
         }
         LinePurpose::Annotate { .. } => {
             format!("{} ", crate::i18n::tr(app.lang, "recon.note_prompt"))
