@@ -229,3 +229,23 @@ fn keys_claim_agree_disagree_correct_and_decide_as_lead() {
     );
     assert!(render(&mut a, 80, 24).contains("lead department"));
 }
+
+#[test]
+fn a_refused_step_gives_back_everything_typed() {
+    let mut a = on_screen(Lang::En);
+    a.update(ch('x'));
+    type_text(&mut a, "选址不符");
+    assert_eq!(a.update(key(KeyCode::Enter)).len(), 1);
+    assert!(a.filter_line.is_none());
+    a.update(Action::RouteChanged(Err(
+        onewindow::ui::action::TaskError {
+            message: "this branch is decided or closed".into(),
+            connection: false,
+            forbidden: false,
+            field: None,
+        },
+    )));
+    let line = a.filter_line.as_ref().expect("the line is back");
+    assert_eq!(line.text(), "选址不符");
+    assert!(render(&mut a, 80, 24).contains("Not done: this branch is decided"));
+}

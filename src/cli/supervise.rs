@@ -11,8 +11,8 @@ pub async fn run(settings: &Settings) -> Result<(), Failure> {
     let r = supervision::run(&pool, settings.thresholds()).await?;
     if r.ran {
         println!(
-            "issued {} yellow and {} red cards; {} notifications",
-            r.yellow, r.red, r.notifications
+            "issued {} yellow and {} red cards; {} notifications; {} silent branches deemed consent",
+            r.yellow, r.red, r.notifications, r.deemed_consents
         );
     } else {
         println!("another supervision run holds the lock; nothing done");

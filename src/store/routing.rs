@@ -31,7 +31,7 @@ impl From<RouteError> for StoreError {
 
 async fn audit_route(
     conn: &mut PgConnection,
-    operator_id: i64,
+    operator_id: impl Into<Option<i64>>,
     case_id: i64,
     action: &str,
     detail: serde_json::Value,
@@ -39,7 +39,7 @@ async fn audit_route(
     audit::append(
         conn,
         NewAudit {
-            operator_id: Some(operator_id),
+            operator_id: operator_id.into(),
             action,
             entity: "case",
             entity_id: Some(case_id.to_string()),
@@ -292,7 +292,7 @@ pub async fn decide_branch(
                 "opinion": opinion, "missing": missing }),
     )
     .await?;
-    let (next, case) = join(&mut tx, operator_id, case_id, &route, stage).await?;
+    let (next, case) = join(&mut tx, Some(operator_id), case_id, &route, stage).await?;
     tx.commit().await?;
     Ok(Decided {
         branch: after,
@@ -305,7 +305,7 @@ pub async fn decide_branch(
 /// applies what the domain says follows.
 async fn join(
     conn: &mut PgConnection,
-    operator_id: i64,
+    operator_id: Option<i64>,
     case_id: i64,
     route: &Locked,
     stage: i32,
@@ -341,15 +341,12 @@ async fn join(
             .bind(stage)
             .fetch_all(&mut *conn)
             .await?;
-            // The time limit stops while the applicant gathers what is missing.
-            time_limits::stop_clock(
-                conn,
-                operator_id,
-                case_id,
-                "correction",
-                &missing.join("；"),
-            )
-            .await?;
+            // The time limit stops while the applicant gathers what is missing. Only a
+            // reviewer asks for a correction; the supervision run never does.
+            let Some(by) = operator_id else {
+                return Err(StoreError::Conflict("a correction needs a reviewer".into()));
+            };
+            time_limits::stop_clock(conn, by, case_id, "correction", &missing.join("；")).await?;
         }
         Next::Lead { .. } => {}
     }
@@ -566,8 +563,8 @@ pub async fn deliver(
 
 /// Branches past their reply limit and still open: where the item says silence consents
 /// (超时默许) they count as agreed, recorded as such, and their stage joins. Run by the
-/// supervision job. Returns how many lapsed.
-pub async fn lapse_overdue(pool: &PgPool, system_operator: i64) -> Result<u64, StoreError> {
+/// supervision run, as the system (no operator). Returns how many lapsed.
+pub async fn lapse_overdue(pool: &PgPool) -> Result<u64, StoreError> {
     let due: Vec<(i64, i64, i32)> = sqlx::query_as(
         "select b.branch_id, b.case_id, b.stage from case_branches b
          join case_routes r using (case_id) join routing_templates t using (template_id)
@@ -602,13 +599,13 @@ pub async fn lapse_overdue(pool: &PgPool, system_operator: i64) -> Result<u64, S
         .await?;
         audit_route(
             &mut tx,
-            system_operator,
+            None,
             case_id,
             "branch.deemed_consent",
             json!({ "branch": branch_id, "stage": stage }),
         )
         .await?;
-        join(&mut tx, system_operator, case_id, &route, stage).await?;
+        join(&mut tx, None, case_id, &route, stage).await?;
         tx.commit().await?;
         n += 1;
     }

@@ -10,8 +10,9 @@ use super::audit::{self, NewAudit};
 use super::operators::actor;
 use crate::domain::permission::Permission;
 
-/// One line of a department's review queue: an open branch of its own, or a case waiting for
-/// its decision as lead department (`branch_id` none).
+/// One line of a department's review queue: an open branch of its own, a case waiting for its
+/// decision as lead department, or one of its cases waiting at the window for the applicant's
+/// supplements or for delivery (`branch_id` none; `state` says which).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BranchRow {
     pub branch_id: Option<i64>,
@@ -43,6 +44,10 @@ pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreEr
          from case_routes r join routing_templates t using (template_id)
          join cases c using (case_id) join items i on i.item_id = c.item_id
          where t.lead_department_id = $1 and r.state in ('lead', 'lead_disagreed')
+         union all
+         select null, c.case_id, c.case_no, i.name_zh, i.name_en, r.stage, r.state, null, null
+         from case_routes r join cases c using (case_id) join items i on i.item_id = c.item_id
+         where c.department_id = $1 and r.state in ('suspended', 'approved', 'disapproved')
          order by reply_due nulls first, case_no
          limit 500",
     )

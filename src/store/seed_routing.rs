@@ -81,7 +81,9 @@ pub(super) async fn seed_routing(conn: &mut PgConnection) -> Result<(), StoreErr
     sqlx::query(
         "insert into case_branches (case_id, stage, department_id, reply_due, opened_at)
          select r.case_id, 1, b.department_id,
-                coalesce(c.accepted_at, c.received_at)::date + b.reply_days,
+                -- The demo's replies fall due around today: a few late, most not yet.
+                greatest(coalesce(c.accepted_at, c.received_at)::date + b.reply_days,
+                         current_date + (r.case_id % 9)::int - 2),
                 coalesce(c.accepted_at, c.received_at)
          from case_routes r join cases c using (case_id)
          join routing_template_branches b on b.template_id = r.template_id and b.stage = 1",

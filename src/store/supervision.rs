@@ -26,6 +26,8 @@ pub struct RunReport {
     pub yellow: u64,
     pub red: u64,
     pub notifications: u64,
+    /// Routing branches past their reply limit counted as consent (超时默许).
+    pub deemed_consents: u64,
 }
 
 /// (due date, limit) → level, for every group of open accepted cases that is not normal.
@@ -113,6 +115,7 @@ pub async fn run(pool: &PgPool, t: Thresholds) -> Result<RunReport, StoreError> 
     .await?
     .rows_affected();
     let report = RunReport {
+        deemed_consents: 0,
         ran: true,
         yellow: cards.iter().filter(|c| c.1 == "yellow").count() as u64,
         red: cards.iter().filter(|c| c.1 == "red").count() as u64,
@@ -140,6 +143,9 @@ pub async fn run(pool: &PgPool, t: Thresholds) -> Result<RunReport, StoreError> 
         .await?;
     }
     tx.commit().await?;
+    // Silent branches of items whose silence consents, still under the run's single issuer.
+    let mut report = report;
+    report.deemed_consents = super::routing::lapse_overdue(pool).await?;
     Ok(report)
 }
 

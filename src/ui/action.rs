@@ -526,4 +526,16 @@ pub enum RouteStep {
         case_id: i64,
         verdict: crate::domain::routing::LeadVerdict,
     },
+    /// The window records the applicant's supplements.
+    Supplement {
+        case_id: i64,
+    },
+    Withdraw {
+        case_id: i64,
+        reason: String,
+    },
+    Deliver {
+        case_id: i64,
+        by_post: bool,
+    },
 }

@@ -309,6 +309,10 @@ impl App {
                     tasks.extend(self.reload_queue());
                     tasks.extend(self.reload_case());
                 }
+                // A branch decided elsewhere: the routing screen shows the join at once.
+                if self.screen == Screen::Routing && (entity == "case" || any) {
+                    tasks.extend(self.reload_routing());
+                }
                 let cards = entity == "supervision" || entity == "card" || any;
                 if self.screen == Screen::Overdue && (entity == "case" || cards) {
                     tasks.extend(self.reload_board());

@@ -293,7 +293,15 @@ impl App {
             Command::Disapprove if self.screen == Screen::Routing => self.route_no(),
             Command::Claim if self.screen == Screen::Routing => self.route_claim(),
             Command::RequestCorrection if self.screen == Screen::Routing => self.route_correction(),
-            Command::RequestCorrection => vec![],
+            Command::Supplement if self.screen == Screen::Routing => self.route_supplement(),
+            Command::Withdraw if self.screen == Screen::Routing => self.route_withdraw(),
+            Command::DeliverAtWindow if self.screen == Screen::Routing => self.route_deliver(false),
+            Command::DeliverByPost if self.screen == Screen::Routing => self.route_deliver(true),
+            Command::RequestCorrection
+            | Command::Supplement
+            | Command::Withdraw
+            | Command::DeliverAtWindow
+            | Command::DeliverByPost => vec![],
             Command::OpenRouting => self.open(Screen::Routing),
             Command::Approve if self.screen == Screen::Queue => self.approve(),
             Command::Reassign if self.screen == Screen::Queue => self.reassign_selected(),

@@ -62,6 +62,10 @@ pub enum Command {
     OpenReconcile,
     OpenRouting,
     RequestCorrection,
+    Supplement,
+    Withdraw,
+    DeliverAtWindow,
+    DeliverByPost,
     CloseDay,
     ReopenDay,
     LinkReceipt,
@@ -71,7 +75,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 53] = [
+    pub const ALL: [Command; 57] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -119,6 +123,10 @@ impl Command {
         Command::OpenReconcile,
         Command::OpenRouting,
         Command::RequestCorrection,
+        Command::Supplement,
+        Command::Withdraw,
+        Command::DeliverAtWindow,
+        Command::DeliverByPost,
         Command::CloseDay,
         Command::ReopenDay,
         Command::LinkReceipt,
@@ -176,6 +184,10 @@ impl Command {
             Command::OpenReconcile => "open_reconcile",
             Command::OpenRouting => "open_routing",
             Command::RequestCorrection => "request_correction",
+            Command::Supplement => "supplement",
+            Command::Withdraw => "withdraw",
+            Command::DeliverAtWindow => "deliver",
+            Command::DeliverByPost => "deliver_by_post",
             Command::CloseDay => "close_day",
             Command::ReopenDay => "reopen_day",
             Command::LinkReceipt => "link_receipt",

@@ -461,5 +461,17 @@ async fn route_step(
             routing::lead_decide(pool, viewer, case_id, verdict).await?;
             "route.lead_decided"
         }
+        RouteStep::Supplement { case_id } => {
+            routing::supplement(pool, viewer, case_id).await?;
+            "route.supplemented"
+        }
+        RouteStep::Withdraw { case_id, reason } => {
+            routing::withdraw(pool, viewer, case_id, &reason).await?;
+            "route.withdrawn"
+        }
+        RouteStep::Deliver { case_id, by_post } => {
+            routing::deliver(pool, viewer, case_id, by_post).await?;
+            "route.delivered"
+        }
     })
 }

@@ -3,7 +3,8 @@
 //! a column per stage, a box per department with its state, assignee and days left, then the
 //! join and the lead decision. `c` claims a branch; `y` agrees (or, on a lead row, approves with
 //! the result document number); `x` disagrees or disapproves with a reason; `e` asks for the
-//! applicant's missing materials.
+//! applicant's missing materials. At the window: `s` records the supplements, `w` records a
+//! withdrawal with its reason, `d` / `D` deliver the result at the window / by post.
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -25,6 +26,8 @@ pub struct RoutingState {
     /// The route of the selected row's case, once loaded.
     pub route: Option<RouteView>,
     pub route_error: Option<TaskError>,
+    /// The line last sent, so a refused step gives back what was typed.
+    pub sent: Option<(RouteLine, String)>,
 }
 
 /// What the line under the screen is typed for.
@@ -44,6 +47,9 @@ pub enum RouteLine {
     Disapprove {
         case_id: i64,
     },
+    Withdraw {
+        case_id: i64,
+    },
 }
 
 impl RouteLine {
@@ -58,6 +64,7 @@ impl RouteLine {
                 disagreed: true, ..
             } => "route.approve_anyway_prompt",
             RouteLine::Disapprove { .. } => "route.disapprove_prompt",
+            RouteLine::Withdraw { .. } => "route.withdraw_prompt",
         }
     }
 }
@@ -101,11 +108,19 @@ impl App {
     }
 
     pub(crate) fn route_changed(&mut self, result: Result<&'static str, TaskError>) -> Vec<Task> {
+        let sent = self.routing.sent.take();
         self.flash = Some(match &result {
             Ok(key) => Msg::new(Level::Info, key),
             Err(e) if e.forbidden => Msg::new(Level::Error, "list.forbidden"),
-            Err(e) => Msg::new(Level::Error, "list.error").arg("error", e.message.clone()),
+            Err(e) => Msg::new(Level::Error, "action.refused").arg("error", e.message.clone()),
         });
+        // Refused: the line comes back with everything typed, to correct and send again.
+        if let (Err(_), Some((line, text))) = (&result, sent) {
+            self.filter_line = Some(FilterLine::with_purpose(
+                Some(&text),
+                LinePurpose::Route(line),
+            ));
+        }
         let mut tasks = self.reload_routing();
         tasks.extend(self.load_route());
         tasks
@@ -140,6 +155,7 @@ impl App {
                 branch_id,
                 verdict: Verdict::Agree,
             }),
+            None if !is_lead(&row) => self.not_here(),
             None => {
                 self.filter_line = Some(FilterLine::for_purpose(LinePurpose::Route(
                     RouteLine::Approve {
@@ -159,6 +175,7 @@ impl App {
         };
         let line = match row.branch_id {
             Some(branch_id) => RouteLine::Disagree { branch_id },
+            None if !is_lead(&row) => return self.not_here(),
             None => RouteLine::Disapprove {
                 case_id: row.case_id,
             },
@@ -177,9 +194,48 @@ impl App {
         vec![]
     }
 
+    fn not_here(&mut self) -> Vec<Task> {
+        self.flash = Some(Msg::new(Level::Info, "route.not_here"));
+        vec![]
+    }
+
+    /// `s`: the applicant's supplements arrived (a case waiting for them).
+    pub(crate) fn route_supplement(&mut self) -> Vec<Task> {
+        match self.selected_route_row() {
+            Some(r) if r.branch_id.is_none() && r.state == "suspended" => {
+                self.step(RouteStep::Supplement { case_id: r.case_id })
+            }
+            _ => self.not_here(),
+        }
+    }
+
+    /// `w`: the applicant withdraws; the reason is asked.
+    pub(crate) fn route_withdraw(&mut self) -> Vec<Task> {
+        if let Some(r) = self.selected_route_row() {
+            self.filter_line = Some(FilterLine::for_purpose(LinePurpose::Route(
+                RouteLine::Withdraw { case_id: r.case_id },
+            )));
+        }
+        vec![]
+    }
+
+    /// `d` / `D`: the result delivered at the window / by post.
+    pub(crate) fn route_deliver(&mut self, by_post: bool) -> Vec<Task> {
+        match self.selected_route_row() {
+            Some(r) if matches!(r.state.as_str(), "approved" | "disapproved") => {
+                self.step(RouteStep::Deliver {
+                    case_id: r.case_id,
+                    by_post,
+                })
+            }
+            _ => self.not_here(),
+        }
+    }
+
     /// Enter on the line: the step with what was typed (an empty text is refused by the store,
     /// with a message naming the field).
     pub(crate) fn route_line(&mut self, line: RouteLine, text: String) -> Vec<Task> {
+        self.routing.sent = Some((line, text.clone()));
         let step = match line {
             RouteLine::Disagree { branch_id } => RouteStep::Decide {
                 branch_id,
@@ -214,9 +270,17 @@ impl App {
                 case_id,
                 verdict: LeadVerdict::Disapprove { reason: text },
             },
+            RouteLine::Withdraw { case_id } => RouteStep::Withdraw {
+                case_id,
+                reason: text,
+            },
         };
         self.step(step)
     }
+}
+
+fn is_lead(r: &BranchRow) -> bool {
+    matches!(r.state.as_str(), "lead" | "lead_disagreed")
 }
 
 fn name(lang: Lang, zh: &str, en: &str) -> String {
