@@ -599,3 +599,59 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
     assert!(csv.contains(&format!(",{}", outstanding[0])), "{csv}");
     assert!(csv.contains("已电话催缴"), "{csv}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn routing_templates_are_versioned_from_the_command_line(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 42, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let as_op = |who: &str, args: &[&str]| {
+        run(bin(home.path())
+            .args(args)
+            .env("DATABASE_URL", pool_url(&pool))
+            .env("ONEWINDOW_OPERATOR", who)
+            .env("ONEWINDOW_PASSWORD", "demo1234"))
+    };
+    let (code, _, err) = as_op(
+        "admin",
+        &["route", "template", "SCJG-005", "--stage", "SCJG:x"],
+    );
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = as_op(
+        "clerk",
+        &["route", "template", "SCJG-005", "--stage", "SCJG"],
+    );
+    assert_eq!(code, 1, "only administrators: {err}");
+    let (code, out, err) = as_op(
+        "admin",
+        &[
+            "route",
+            "template",
+            "SCJG-005",
+            "--stage",
+            "SCJG:5,WJW",
+            "--stage",
+            "HBJ:10",
+            "--deemed-consent",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("SCJG-005 routing template version 2"), "{out}");
+    // A case accepted now follows version 2 and shows its planned second stage.
+    let clerk: i64 = sqlx::query_scalar("select operator_id from operators where code = 'clerk'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let onewindow::store::cases::IntakeOutcome::Accepted { case_no, .. } =
+        common::accept_item(&pool, clerk, "SCJG-005").await
+    else {
+        panic!("accepted")
+    };
+    let (code, out, err) = as_op("chief", &["route", "show", &case_no]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("template v2"), "{out}");
+    assert!(
+        out.contains("planned  生态环境局 (10 working days)"),
+        "{out}"
+    );
+    assert_eq!(out.matches("open").count(), 2, "{out}");
+}

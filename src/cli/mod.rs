@@ -16,6 +16,7 @@ pub mod demo;
 pub mod lookup;
 pub mod reconcile;
 pub mod report;
+pub mod route;
 pub mod supervise;
 pub mod tui;
 
@@ -107,6 +108,9 @@ pub enum Cmd {
     /// Fee assessments and exceptions: cancel, adjust, link, refund, note (cashiers, audited).
     #[command(subcommand)]
     Fee(reconcile::FeeCmd),
+    /// Parallel approval: routing templates (administrators), a case's route.
+    #[command(subcommand)]
+    Route(route::RouteCmd),
 }
 
 impl GlobalArgs {
@@ -180,6 +184,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Reconcile(a)) => reconcile::run(&settings, a).await,
             Some(Cmd::Day(c)) => reconcile::day(&settings, c).await,
             Some(Cmd::Fee(c)) => reconcile::fee(&settings, c).await,
+            Some(Cmd::Route(c)) => route::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.
