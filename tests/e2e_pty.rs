@@ -283,3 +283,74 @@ async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
             .unwrap();
     assert_eq!(actions, ["case.accept", "case.approve"]);
 }
+
+/// Parallel approval in three onewindows: a food-business case fans out to 市场监管, 卫健 and
+/// 生态环境; each reviewer agrees in their own terminal (two at the same moment); the case joins
+/// once, appears by itself at the lead department, which approves it.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn three_departments_decide_in_three_terminals_and_the_case_joins_once(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let clerk: i64 = sqlx::query_scalar("select operator_id from operators where code = 'clerk'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let onewindow::store::cases::IntakeOutcome::Accepted {
+        case_id, case_no, ..
+    } = common::accept_item(&pool, clerk, "SCJG-005").await
+    else {
+        panic!("accepted")
+    };
+    let url = pool_url(&pool);
+    let shown = case_no.clone();
+    tokio::task::spawn_blocking(move || {
+        let (_h1, mut lead) = start(&url, "en");
+        let (_h2, mut hbj) = start(&url, "en");
+        let (_h3, mut wjw) = start(&url, "en");
+        for (s, code) in [
+            (&mut lead, "chief"),
+            (&mut hbj, "hbj01"),
+            (&mut wjw, "wjw01"),
+        ] {
+            s.wait_for("Sign in");
+            s.send(&format!("{code}\t"));
+            s.send("demo1234\r");
+            s.wait_for("Welcome");
+            s.send("p");
+            s.wait_for(&shown);
+            s.wait_for("stage 1 review");
+        }
+        lead.send("y");
+        lead.wait_for("other departments are still reviewing");
+        // The other two at the same moment.
+        hbj.send("y");
+        wjw.send("y");
+        hbj.wait_for("Decided");
+        wjw.wait_for("Decided");
+        // The join reaches the lead department's screen by itself (NOTIFY).
+        lead.wait_for("lead decision due");
+        lead.send("y");
+        lead.wait_for("Result document number");
+        lead.send("食经许〔2026〕0101号\r");
+        lead.wait_for("result awaits delivery");
+        for s in [&mut lead, &mut hbj, &mut wjw] {
+            s.send("q");
+            s.wait_exit();
+        }
+    })
+    .await
+    .unwrap();
+    let joins: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'route.join' and entity_id = $1",
+    )
+    .bind(case_id.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(joins, 1);
+    let state: String = sqlx::query_scalar("select state from case_routes where case_id = $1")
+        .bind(case_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "approved");
+}
