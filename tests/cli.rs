@@ -335,7 +335,10 @@ async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
         .env("DATABASE_URL", &url));
     assert_eq!(
         (code, out.as_str()),
-        (0, "issued 0 yellow and 0 red cards; 0 notifications\n")
+        (
+            0,
+            "issued 0 yellow and 0 red cards; 0 notifications; 0 silent branches deemed consent\n"
+        )
     );
 
     let today: chrono::NaiveDate = sqlx::query_scalar("select current_date")

@@ -265,3 +265,20 @@ async fn queues_sort_by_due_date_with_days_left(pool: PgPool) {
     let key = |r: &cases::QueueRow| (r.due_date.unwrap_or(cases::NO_DUE_DATE), r.case_id);
     assert!(key(page.last().unwrap()) < key(&next[0]));
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_one_round_trip_calendar_is_the_same_calendar(pool: PgPool) {
+    let mut conn = pool.acquire().await.unwrap();
+    let (cal, today) = calendar::load_with_today(&mut conn).await.unwrap();
+    assert_eq!(cal, calendar::load(&mut conn).await.unwrap());
+    assert_eq!(today, calendar::today(&mut conn).await.unwrap());
+    // A day of the 2026 notice counts the same through both.
+    let d = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    assert_eq!(
+        cal.add_working_days(d, 3),
+        calendar::load(&mut conn)
+            .await
+            .unwrap()
+            .add_working_days(d, 3)
+    );
+}

@@ -367,6 +367,12 @@ async fn a_correction_stops_the_clock_until_the_supplements_reopen_the_branch(po
         .unwrap();
     let b = branches(&pool, case_id).await;
     assert!(b.iter().all(|b| b.3 == "closed"), "{b:?}");
+    let status: String = sqlx::query_scalar("select status::text from cases where case_id = $1")
+        .bind(case_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "withdrawn", "out of the queues, no clock, no cards");
     let e = routing::decide_branch(&pool, wjw, branch, Verdict::Agree, "")
         .await
         .unwrap_err();

@@ -31,6 +31,25 @@ pub async fn load(conn: &mut PgConnection) -> Result<Calendar, StoreError> {
     Ok(Calendar::new(years, special))
 }
 
+/// The calendar and the database's today in one round trip: for the queue, which needs both on
+/// every page (each round trip is a large share of a page's cost; docs/performance.md).
+pub async fn load_with_today(conn: &mut PgConnection) -> Result<(Calendar, NaiveDate), StoreError> {
+    let (years, days, kinds, today): (Vec<i32>, Vec<NaiveDate>, Vec<String>, NaiveDate) =
+        sqlx::query_as(
+            "select coalesce((select array_agg(year) from calendar_years), '{}'),
+                    coalesce((select array_agg(day order by day) from calendar_days), '{}'),
+                    coalesce((select array_agg(kind::text order by day) from calendar_days), '{}'),
+                    current_date",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+    let special = days
+        .into_iter()
+        .zip(kinds)
+        .filter_map(|(d, k)| Special::parse(&k).map(|k| (d, k)));
+    Ok((Calendar::new(years, special), today))
+}
+
 /// The database's today, in the center's time zone (the session's).
 pub async fn today(conn: &mut PgConnection) -> Result<NaiveDate, StoreError> {
     Ok(sqlx::query_scalar("select current_date")

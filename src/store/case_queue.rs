@@ -252,8 +252,7 @@ async fn with_remaining(conn: &mut PgConnection, rows: &mut [QueueRow]) -> Resul
     {
         return Ok(());
     }
-    let cal = calendar::load(&mut *conn).await?;
-    let today = calendar::today(&mut *conn).await?;
+    let (cal, today) = calendar::load_with_today(&mut *conn).await?;
     for r in rows
         .iter_mut()
         .filter(|r| r.status == "accepted" && !r.suspended)

@@ -517,6 +517,26 @@ pub async fn withdraw(
         .bind(reason.trim())
         .execute(&mut *tx)
         .await?;
+    // A suspension still open ends with the case (its days no longer matter).
+    sqlx::query(
+        "update case_suspensions set ended_at = now(), ended_by = $2, working_days = 0
+         where case_id = $1 and ended_at is null",
+    )
+    .bind(case_id)
+    .bind(operator_id)
+    .execute(&mut *tx)
+    .await?;
+    // The case is no longer open: out of the queues, no clock, no cards. Who and when are in
+    // the route row and the audit trail (decided_at belongs to decisions).
+    sqlx::query(
+        "update cases set status = 'withdrawn', decision_reason = $2, suspended = false,
+             version = version + 1
+         where case_id = $1",
+    )
+    .bind(case_id)
+    .bind(reason.trim())
+    .execute(&mut *tx)
+    .await?;
     audit_route(
         &mut tx,
         operator_id,
