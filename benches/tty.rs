@@ -5,7 +5,6 @@
 //! Run with `bash scripts/bench-tty` (docs/performance.md).
 
 #[path = "../tests/common/pty.rs"]
-#[allow(dead_code)]
 mod pty;
 
 use std::time::{Duration, Instant};
