@@ -192,6 +192,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    // BENCH_ONLY=queries: the lookup and queue figures alone.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("queries") {
+        return Ok(());
+    }
     claims(&pool).await?;
     let cashier = op(&pool, "cashier").await;
     recon::run(&pool, cashier, cases_wanted as i64).await?;
