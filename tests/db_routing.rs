@@ -141,6 +141,27 @@ async fn three_departments_review_in_parallel_join_once_and_the_lead_decides(poo
         "{nexts:?}"
     );
     assert_eq!(joins(&pool, case_id).await, 1);
+    // The lead decision waits in the queue of those who may take it, not of a plain reviewer.
+    let lead_rows = |q: Vec<routing_view::BranchRow>| {
+        q.iter()
+            .filter(|r| r.case_id == case_id && r.state == "lead")
+            .count()
+    };
+    assert_eq!(
+        lead_rows(routing_view::queue(&pool, chief).await.unwrap()),
+        1
+    );
+    let plain: i64 = sqlx::query_scalar(
+        "select o.operator_id from operators o join departments d using (department_id)
+         where d.code = 'SCJG' and o.roles = '{reviewer}' limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        lead_rows(routing_view::queue(&pool, plain).await.unwrap()),
+        0
+    );
     // Deciding twice is refused.
     let e = routing::decide_branch(
         &pool,

@@ -137,8 +137,8 @@ mod tests {
     #[test]
     fn a_stage_is_codes_with_optional_reply_limits() {
         assert_eq!(
-            parse_stage("scjg:5, WJW").unwrap(),
-            vec![("SCJG".to_string(), 5), ("WJW".to_string(), 7)]
+            parse_stage("scjg:5, WJW"),
+            Ok(vec![("SCJG".to_string(), 5), ("WJW".to_string(), 7)])
         );
         assert!(parse_stage("SCJG:x").is_err());
         assert!(parse_stage("SCJG,,WJW").is_err());

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use super::StoreError;
 use super::audit::{self, NewAudit};
 use super::operators::actor;
-use crate::domain::permission::Permission;
+use crate::domain::permission::{Permission, allows};
 
 /// One line of a department's review queue: an open branch of its own, a case waiting for its
 /// decision as lead department, or one of its cases waiting at the window for the applicant's
@@ -30,6 +30,9 @@ pub struct BranchRow {
 pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreError> {
     let me = actor(pool, viewer).await?;
     me.require(Permission::WorkCase)?;
+    // Lead decisions for those who may take them; window steps for those at the window.
+    let decides = allows(&me.roles, Permission::DecideInstant);
+    let window = allows(&me.roles, Permission::ReceiveCase);
     Ok(sqlx::query_as(
         "select b.branch_id, c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
                 b.stage, b.state, b.reply_due, o.name as claimed_by_name
@@ -43,15 +46,18 @@ pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreEr
          select null, c.case_id, c.case_no, i.name_zh, i.name_en, 0, r.state, null, null
          from case_routes r join routing_templates t using (template_id)
          join cases c using (case_id) join items i on i.item_id = c.item_id
-         where t.lead_department_id = $1 and r.state in ('lead', 'lead_disagreed')
+         where t.lead_department_id = $1 and r.state in ('lead', 'lead_disagreed') and $2
          union all
          select null, c.case_id, c.case_no, i.name_zh, i.name_en, r.stage, r.state, null, null
          from case_routes r join cases c using (case_id) join items i on i.item_id = c.item_id
          where c.department_id = $1 and r.state in ('suspended', 'approved', 'disapproved')
+           and $3
          order by reply_due nulls first, case_no
          limit 500",
     )
     .bind(me.department_id)
+    .bind(decides)
+    .bind(window)
     .fetch_all(pool)
     .await?)
 }
