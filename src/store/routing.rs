@@ -443,6 +443,21 @@ pub async fn lead_decide(
     Ok(after)
 }
 
+/// The opening of a step taken at the window (supplements, withdrawal, delivery): window
+/// staff only, the case's route locked.
+async fn window_step(
+    pool: &PgPool,
+    operator_id: i64,
+    case_id: i64,
+) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Locked), StoreError> {
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::ReceiveCase)?;
+    let route = lock_route(&mut tx, case_id).await?;
+    Ok((tx, route))
+}
+
 /// The window records the applicant's supplements: the clock restarts, the case resumes its
 /// stage and the branches that asked reopen.
 pub async fn supplement(
@@ -450,11 +465,7 @@ pub async fn supplement(
     operator_id: i64,
     case_id: i64,
 ) -> Result<NaiveDate, StoreError> {
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::ReceiveCase)?;
-    let route = lock_route(&mut tx, case_id).await?;
+    let (mut tx, route) = window_step(pool, operator_id, case_id).await?;
     let after = routing::supplement(route.state)?;
     let RouteState::Review { stage } = after else {
         return Err(StoreError::Conflict(
@@ -497,11 +508,7 @@ pub async fn withdraw(
             reason: "a withdrawal is recorded with what the applicant said".into(),
         });
     }
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::ReceiveCase)?;
-    let route = lock_route(&mut tx, case_id).await?;
+    let (mut tx, route) = window_step(pool, operator_id, case_id).await?;
     let after = routing::withdraw(route.state)?;
     let closed = sqlx::query(
         "update case_branches set state = 'closed', version = version + 1
@@ -556,11 +563,7 @@ pub async fn deliver(
     case_id: i64,
     by_post: bool,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::ReceiveCase)?;
-    let route = lock_route(&mut tx, case_id).await?;
+    let (mut tx, route) = window_step(pool, operator_id, case_id).await?;
     let after = routing::deliver(route.state)?;
     set_state(&mut tx, case_id, after).await?;
     let how = if by_post { "post" } else { "window" };
