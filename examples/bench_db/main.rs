@@ -6,7 +6,7 @@ mod recon;
 
 use std::time::{Duration, Instant};
 
-use onewindow::store::{self, cases, lookup, seed};
+use onewindow::store::{self, cases, lookup, routing, seed};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
@@ -197,20 +197,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     claims(&pool).await?;
+    // BENCH_ONLY=claims: the lookup, queue and claims figures, without the reconciliation.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("claims") {
+        return Ok(());
+    }
     let cashier = op(&pool, "cashier").await;
     recon::run(&pool, cashier, cases_wanted as i64).await?;
     Ok(())
 }
 
-/// 32 claimers race for the same 10,000 open cases: each case is claimed exactly once.
+/// 32 claimers of one department race for the same 10,000 open routing branches (并联审批):
+/// each branch must be claimed exactly once. Beside it, the same claiming UPDATE run bare (one
+/// statement and a commit per attempt, no permission check, no audit row) by 32 connections
+/// over the same branches.
 async fn claims(pool: &PgPool) -> Result<(), Box<dyn std::error::Error>> {
-    let dept: i64 = sqlx::query_scalar("select department_id from operators where code = 'clerk'")
-        .fetch_one(pool)
-        .await?;
+    let (dept, open): (i64, i64) = sqlx::query_as(
+        "select department_id, count(*) from case_branches
+         where state = 'open' and claimed_by is null
+         group by 1 order by 2 desc limit 1",
+    )
+    .fetch_one(pool)
+    .await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "select case_id from cases
-         where department_id = $1 and status = 'accepted' and claimed_by is null
-         order by case_id limit 10000",
+        "select branch_id from case_branches
+         where department_id = $1 and state = 'open' and claimed_by is null
+         order by branch_id limit 10000",
     )
     .bind(dept)
     .fetch_all(pool)
@@ -224,45 +235,76 @@ async fn claims(pool: &PgPool) -> Result<(), Box<dyn std::error::Error>> {
     .fetch_all(pool)
     .await?;
     let claimers = 32;
-    let t = Instant::now();
-    let mut tasks = vec![];
-    for k in 0..claimers {
-        let pool = pool.clone();
-        let ids = ids.clone();
-        let who = workers[k % workers.len()];
-        tasks.push(tokio::spawn(async move {
-            let mut won = vec![];
-            // Each claimer walks the list from its own offset, so they collide all along it.
-            let n = ids.len();
-            for j in 0..n {
-                let id = ids[(j + k * n / claimers) % n];
-                if cases::claim(&pool, who, id).await? == cases::ClaimOutcome::Claimed {
-                    won.push(id);
+    let mut figures = vec![];
+    for bare in [false, true] {
+        let t = Instant::now();
+        let mut tasks = vec![];
+        for k in 0..claimers {
+            let pool = pool.clone();
+            let ids = ids.clone();
+            let who = workers[k % workers.len()];
+            tasks.push(tokio::spawn(async move {
+                let mut won = vec![];
+                // Each claimer walks the list from its own offset, so they collide all along it.
+                let n = ids.len();
+                for j in 0..n {
+                    let id = ids[(j + k * n / claimers) % n];
+                    let claimed = if bare {
+                        let mut tx = pool.begin().await?;
+                        let hit = sqlx::query(
+                            "update case_branches set claimed_by = $2, claimed_at = now(),
+                                 version = version + 1
+                             where branch_id = $1 and department_id = $3 and state = 'open'
+                               and claimed_by is null",
+                        )
+                        .bind(id)
+                        .bind(who)
+                        .bind(dept)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                            == 1;
+                        tx.commit().await?;
+                        hit
+                    } else {
+                        routing::claim_branch(&pool, who, id).await?
+                    };
+                    if claimed {
+                        won.push(id);
+                    }
                 }
-            }
-            Ok::<_, onewindow::store::StoreError>(won)
-        }));
-    }
-    let mut all = vec![];
-    for t in tasks {
-        all.extend(t.await??);
-    }
-    let secs = t.elapsed().as_secs_f64();
-    let attempts = claimers * ids.len();
-    all.sort();
-    let mut unique = all.clone();
-    unique.dedup();
-    println!(
-        "| claims: {claimers} claimers over {} cases | each claimed exactly once: {} | {:.0} claims/s, {:.0} attempts/s | | |",
-        ids.len(),
-        all.len() == ids.len() && unique.len() == ids.len(),
-        all.len() as f64 / secs,
-        attempts as f64 / secs
-    );
-    // The benchmark gives its own claims back.
-    sqlx::query("update cases set claimed_by = null, claimed_at = null where case_id = any($1)")
+                Ok::<_, onewindow::store::StoreError>(won)
+            }));
+        }
+        let mut all = vec![];
+        for t in tasks {
+            all.extend(t.await??);
+        }
+        let secs = t.elapsed().as_secs_f64();
+        all.sort();
+        let mut unique = all.clone();
+        unique.dedup();
+        let once = all.len() == ids.len() && unique.len() == ids.len();
+        figures.push((
+            once,
+            all.len() as f64 / secs,
+            (claimers * ids.len()) as f64 / secs,
+        ));
+        // The benchmark gives its claims back.
+        sqlx::query(
+            "update case_branches set claimed_by = null, claimed_at = null
+             where branch_id = any($1)",
+        )
         .bind(&ids)
         .execute(pool)
         .await?;
+    }
+    let (once, store_cps, store_aps) = figures[0];
+    let (bare_once, bare_cps, bare_aps) = figures[1];
+    println!(
+        "| claims: {claimers} claimers over {} open branches of one department ({open} open there) | each claimed exactly once: {once} ({store_cps:.0} claims/s, {store_aps:.0} attempts/s) | bare UPDATE: once {bare_once}, {bare_cps:.0} claims/s, {bare_aps:.0} attempts/s | {:.1}× | |",
+        ids.len(),
+        bare_aps / store_aps
+    );
     Ok(())
 }

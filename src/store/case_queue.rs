@@ -88,6 +88,15 @@ const QUEUE_ROW_SELECT: &str =
          join departments d on d.department_id = c.department_id
          left join operators o on o.operator_id = c.claimed_by";
 
+/// The values of the `case_status` type (migrations 0007, 0017).
+pub const CASE_STATUSES: [&str; 5] = [
+    "correction",
+    "accepted",
+    "approved",
+    "disapproved",
+    "withdrawn",
+];
+
 /// Where the next page starts: the sort key of the last row shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct After {
@@ -144,7 +153,14 @@ pub async fn queue_explained_ms(
         after,
         limit,
     )?;
-    let plan: serde_json::Value = q.build_query_scalar().fetch_one(pool).await?;
+    // Unnamed, so PostgreSQL plans it for these values each time, as it does the page itself;
+    // a named statement goes over to a generic plan after five runs, which for a keyset page
+    // is a different (and far slower) plan from the one being measured.
+    let plan: serde_json::Value = q
+        .build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await?;
     Ok(plan[0]["Execution Time"].as_f64().unwrap_or(f64::NAN))
 }
 
@@ -219,7 +235,16 @@ fn queue_sql(
         q.push(" and c.department_id = ").push_bind(d);
     }
     if let Some(s) = &f.status {
-        q.push(" and c.status::text = ").push_bind(s.clone());
+        // Compared as the enum, not as text: `status::text = $1` hides the column's statistics
+        // from the planner, which then guesses a handful of rows and sorts a bitmap scan
+        // (300 ms on a million cases) instead of reading the due-date index in order (1 ms).
+        if CASE_STATUSES.contains(&s.as_str()) {
+            q.push(" and c.status = cast(")
+                .push_bind(s.clone())
+                .push(" as case_status)");
+        } else {
+            q.push(" and false");
+        }
     }
     if let Some(d) = f.from {
         q.push(format_args!(" and {date_col} >= ")).push_bind(d);

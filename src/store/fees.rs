@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
 use super::audit::{self, NewAudit};
+use super::bulk::CopyRows;
 use super::operators::actor;
 use crate::domain::payment_code;
 use crate::domain::permission::Permission;
@@ -104,32 +105,50 @@ pub async fn import(
     .bind(operator_id)
     .fetch_one(&mut *tx)
     .await?;
-    let nos: Vec<&str> = lines.iter().map(|l| l.receipt_no.as_str()).collect();
-    let codes: Vec<&str> = lines.iter().map(|l| l.payment_code.as_str()).collect();
-    let amounts: Vec<i64> = lines.iter().map(|l| l.amount_fen).collect();
-    let paid: Vec<chrono::NaiveDateTime> = lines.iter().map(|l| l.paid_at).collect();
-    let payers: Vec<&str> = lines.iter().map(|l| l.payer.as_str()).collect();
-    let reverses: Vec<Option<&str>> = lines.iter().map(|l| l.reverses.as_deref()).collect();
+    // The lines go in by COPY to a scratch table, then into receipts in one statement: binding
+    // a million-element array per column costs more than the insert itself.
+    sqlx::query(
+        "create temp table receipt_lines (receipt_no text, payment_code text,
+             amount_fen bigint, paid_at timestamp, payer text, reverses text) on commit drop",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let mut copy = tx.copy_in_raw("copy receipt_lines from stdin").await?;
+    let mut rows = CopyRows::new();
+    for l in lines {
+        rows.text(&l.receipt_no);
+        rows.text(&l.payment_code);
+        rows.opt(Some(l.amount_fen));
+        rows.opt(Some(l.paid_at.format("%Y-%m-%d %H:%M:%S%.f")));
+        rows.text(&l.payer);
+        rows.opt(l.reverses.as_deref());
+        rows.end_row();
+        if rows.full() {
+            copy.send(rows.take()).await?;
+        }
+    }
+    copy.send(rows.take()).await?;
+    copy.finish().await?;
     let added = sqlx::query(
         "insert into receipts (source, receipt_no, payment_code, amount_fen, paid_at,
              business_date, payer, reverses, import_id)
-         select $1, n, c, a, p, p::date, y, r, $8
-         from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamp[], $6::text[],
-                     $7::text[]) as t(n, c, a, p, y, r)
+         select $1, receipt_no, payment_code, amount_fen, paid_at, paid_at::date, payer,
+                reverses, $2
+         from receipt_lines
          on conflict (source, receipt_no) do nothing",
     )
     .bind(source)
-    .bind(&nos)
-    .bind(&codes)
-    .bind(&amounts)
-    .bind(&paid)
-    .bind(&payers)
-    .bind(&reverses)
     .bind(import_id)
     .execute(&mut *tx)
     .await
     .map_err(closed_day)?
     .rows_affected();
+    // A large import changes what the planner should expect of receipts; the match that
+    // follows at once would otherwise be planned for an empty day (nested loops over a million
+    // rows: minutes instead of seconds). ANALYZE samples a fixed number of rows.
+    if added >= 10_000 {
+        sqlx::query("analyze receipts").execute(&mut *tx).await?;
+    }
     sqlx::query("update receipt_imports set added = $2 where import_id = $1")
         .bind(import_id)
         .bind(added as i32)
@@ -174,19 +193,41 @@ pub fn is_settled(class: &str) -> bool {
 /// Every receipt of the day and every assessment still unpaid on it, with its class: one
 /// statement, set-based. A receipt a cashier linked to an assessment counts under that
 /// assessment's code; a receipt marked for refund neither pays nor duplicates anything.
+///
+/// Only the day's receipts are read in full. Whether a code was paid more than once looks up
+/// just the day's codes (the payment-code index) plus the few linked receipts, so a night's
+/// match does not grow with the years of receipts behind it. The rows are put in order
+/// here, not by the database: on a million rows its sort cost more than three seconds.
 const CLASSIFY: &str = "
-with rr as (select r.receipt_id, r.receipt_no, r.amount_fen, r.business_date, r.reverses,
-                   r.payment_code as own_code,
-                   coalesce(la.payment_code, r.payment_code) as payment_code,
-                   la.payment_code as linked_to,
-                   m.receipt_id is not null as refund
-            from receipts r
-            left join receipt_links l on l.receipt_id = r.receipt_id
-            left join fee_assessments la on la.assessment_id = l.assessment_id
-            left join refund_marks m on m.receipt_id = r.receipt_id),
-     pos as (select payment_code, count(*) as n from rr where amount_fen > 0 and not refund
-             group by payment_code),
-     a as (select * from fee_assessments where cancelled_at is null),
+with day as not materialized (
+             select r.receipt_id, r.receipt_no, r.amount_fen, r.reverses,
+                    r.payment_code as own_code,
+                    coalesce(la.payment_code, r.payment_code) as payment_code,
+                    la.payment_code as linked_to,
+                    m.receipt_id is not null as refund
+             from receipts r
+             left join receipt_links l on l.receipt_id = r.receipt_id
+             left join fee_assessments la on la.assessment_id = l.assessment_id
+             left join refund_marks m on m.receipt_id = r.receipt_id
+             where r.business_date = $1),
+     -- Every paying receipt (positive, not refunded, any day): under its own code unless a
+     -- cashier linked it, then under the code it was linked to.
+     paying as not materialized (
+             select r.receipt_id, r.payment_code, r.business_date from receipts r
+             where r.amount_fen > 0
+               and not exists (select 1 from receipt_links l where l.receipt_id = r.receipt_id)
+               and not exists (select 1 from refund_marks m where m.receipt_id = r.receipt_id)
+             union all
+             select r.receipt_id, la.payment_code, r.business_date
+             from receipt_links l
+             join receipts r on r.receipt_id = l.receipt_id
+             join fee_assessments la on la.assessment_id = l.assessment_id
+             where r.amount_fen > 0
+               and not exists (select 1 from refund_marks m where m.receipt_id = r.receipt_id)),
+     -- The day's codes that more than one receipt paid (on any day).
+     dup as (select payment_code from paying
+             where payment_code in (select payment_code from day)
+             group by payment_code having count(*) > 1),
      notes as (select distinct on (kind, ref_id) kind, ref_id, note from exception_notes
                order by kind, ref_id, note_id desc)
 select 'receipt' as kind, r.receipt_id as id, r.receipt_no as reference,
@@ -194,24 +235,24 @@ select 'receipt' as kind, r.receipt_id as id, r.receipt_no as reference,
        case when r.refund then 'refund'
             when r.amount_fen < 0 then 'reversal'
             when a.assessment_id is null then 'unidentified'
-            when pos.n > 1 then 'duplicate'
+            when dup.payment_code is not null then 'duplicate'
             when r.amount_fen = a.amount_fen then 'matched'
             else 'amount_mismatch' end as class,
        0 as age_days, r.reverses, r.linked_to, n.note
-from rr r
-left join a using (payment_code)
-left join pos using (payment_code)
+from day r
+left join fee_assessments a on a.payment_code = r.payment_code and a.cancelled_at is null
+left join dup on dup.payment_code = r.payment_code
 left join notes n on n.kind = 'receipt' and n.ref_id = r.receipt_id
-where r.business_date = $1
 union all
 select 'assessment', a.assessment_id, a.assessment_id::text, a.payment_code, 0, a.amount_fen,
        'outstanding', $1 - a.business_date, null, null, n.note
-from a
+from fee_assessments a
 left join notes n on n.kind = 'assessment' and n.ref_id = a.assessment_id
-where a.business_date <= $1
-  and not exists (select 1 from rr where rr.payment_code = a.payment_code
-                    and rr.amount_fen > 0 and not rr.refund and rr.business_date <= $1)
-order by 7, 3";
+where a.cancelled_at is null and a.business_date <= $1
+  -- Not paid on or before the day.
+  and not exists (select 1 from paying p
+                  where p.payment_code = a.payment_code and p.business_date <= $1)
+";
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Classified {
@@ -244,7 +285,22 @@ pub async fn classify(
     date: NaiveDate,
 ) -> Result<Vec<Classified>, StoreError> {
     actor(pool, viewer).await?.require(Permission::Reconcile)?;
-    Ok(sqlx::query_as(CLASSIFY).bind(date).fetch_all(pool).await?)
+    let mut tx = pool.begin().await?;
+    // A night's match joins and hashes a whole day of receipts; PostgreSQL's default 4 MB per
+    // hash or sort sends a million rows to disk (docs/performance.md).
+    sqlx::query("set local work_mem = '256MB'")
+        .execute(&mut *tx)
+        .await?;
+    let mut rows: Vec<Classified> = sqlx::query_as(CLASSIFY)
+        .bind(date)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    // By class name, then by reference (byte order: both are ASCII).
+    rows.sort_unstable_by(|a, b| {
+        (a.class.as_str(), a.reference.as_str()).cmp(&(b.class.as_str(), b.reference.as_str()))
+    });
+    Ok(rows)
 }
 
 /// Counts and sums per class, in `CLASSES` order (zeros included).

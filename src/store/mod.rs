@@ -3,6 +3,7 @@
 
 pub mod accountability;
 pub mod audit;
+mod bulk;
 pub mod calendar;
 pub mod case_queue;
 pub mod cases;
@@ -17,6 +18,7 @@ pub mod report;
 pub mod routing;
 pub mod routing_view;
 pub mod seed;
+mod seed_cases;
 pub mod seed_fees;
 pub mod seed_items;
 pub mod seed_routing;

@@ -2,7 +2,6 @@
 //! Rows go in with multi-row `unnest` inserts (one statement per table) so that seeding stays fast
 //! as later issues add cases by the hundred thousand.
 
-use chrono::NaiveDate;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -129,7 +128,7 @@ const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高�
 const GIVEN: &str =
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志红玉兰晓东海燕鹏飞宇婷雪琳";
 
-fn chinese_name(rng: &mut SmallRng) -> String {
+pub(super) fn chinese_name(rng: &mut SmallRng) -> String {
     let s: Vec<char> = SURNAMES.chars().collect();
     let g: Vec<char> = GIVEN.chars().collect();
     let mut name = String::new();
@@ -330,8 +329,10 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
     .await?;
 
     let item_ids = seed_items(&mut tx, &dept_ids).await?;
-    let case_count = seed_cases(&mut tx, &mut rng, cases, &item_ids, &dept_ids).await?;
+    let case_count =
+        super::seed_cases::seed_cases(&mut tx, &mut rng, cases, &item_ids, &dept_ids).await?;
     super::seed_fees::seed_fee_day(&mut tx).await?;
+    super::seed_cases::seed_case_fees(&mut tx, &mut rng).await?;
     super::seed_routing::seed_routing(&mut tx).await?;
 
     audit::append(
@@ -489,213 +490,4 @@ async fn seed_items(tx: &mut sqlx::PgConnection, dept_ids: &[i64]) -> Result<Vec
     .execute(&mut *tx)
     .await?;
     Ok(item_ids)
-}
-
-/// A valid resident ID for demo applicants: a Jiangsu prefix, a birth date, the check character.
-fn demo_resident_id(rng: &mut SmallRng) -> String {
-    let region = ["320102", "320104", "320111", "320115", "320124"][rng.gen_range(0..5)];
-    let year = rng.gen_range(1950..2005);
-    let month = rng.gen_range(1..=12);
-    let day = rng.gen_range(1..=28);
-    let seq = rng.gen_range(0..1000);
-    let body = format!("{region}{year:04}{month:02}{day:02}{seq:03}");
-    let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
-    let arr: [u8; 17] = digits.try_into().unwrap_or([0; 17]);
-    format!("{body}{}", crate::domain::validate::resident_id_check(&arr))
-}
-
-/// Demo cases in every state, spread over the last 60 days, inserted in batches.
-async fn seed_cases(
-    tx: &mut sqlx::PgConnection,
-    rng: &mut SmallRng,
-    n: u64,
-    item_ids: &[i64],
-    dept_ids: &[i64],
-) -> Result<u64, StoreError> {
-    let items = super::seed_items::items();
-    if n == 0 {
-        return Ok(0);
-    }
-    // Operators by department: (operator id, works cases, decides instant items).
-    let ops: Vec<(i64, i64, Vec<String>)> =
-        sqlx::query_as("select operator_id, department_id, roles from operators order by 1")
-            .fetch_all(&mut *tx)
-            .await?;
-    let workers = |dept: i64| -> Vec<i64> {
-        ops.iter()
-            .filter(|o| o.1 == dept && o.2.iter().any(|r| r == "window_clerk" || r == "reviewer"))
-            .map(|o| o.0)
-            .collect()
-    };
-    let any_clerk: Vec<i64> = ops
-        .iter()
-        .filter(|o| o.2.iter().any(|r| r == "window_clerk"))
-        .map(|o| o.0)
-        .collect();
-    let today: NaiveDate = sqlx::query_scalar("select current_date")
-        .fetch_one(&mut *tx)
-        .await?;
-    let cal = super::calendar::load(&mut *tx).await?;
-    let mut due_of = super::calendar::due_dates(&cal);
-    let mut counters: std::collections::BTreeMap<(NaiveDate, i64), i32> = Default::default();
-    const BATCH: u64 = 10_000;
-    let mut done = 0;
-    while done < n {
-        let size = BATCH.min(n - done);
-        let mut rows = CaseBatch::default();
-        for _ in 0..size {
-            let ix = rng.gen_range(0..items.len());
-            let spec = &items[ix];
-            let dept_ix = DEPARTMENTS
-                .iter()
-                .position(|d| d.0 == spec.department)
-                .unwrap_or(0);
-            let dept = dept_ids[dept_ix];
-            let roll = rng.gen_range(0..100);
-            // 8% correction, 47% open (a third of them claimed), 40% approved, 5% disapproved.
-            let status = match roll {
-                0..8 => "correction",
-                8..55 => "accepted",
-                55..95 => "approved",
-                _ => "disapproved",
-            };
-            // Open cases are mostly within their limit (about 1.4 calendar days per working
-            // day); one in twenty-five is overdue. Decided ones spread over two months.
-            let span = (spec.promised_days as u64 * 7).div_ceil(5);
-            let days_ago = if status == "accepted" {
-                if rng.gen_range(0..25) == 0 {
-                    span + rng.gen_range(2..20)
-                } else {
-                    rng.gen_range(0..=span)
-                }
-            } else {
-                rng.gen_range(0..60)
-            };
-            let day = today - chrono::Days::new(days_ago);
-            let due =
-                (status != "correction").then(|| due_of(day, spec.promised_days.max(0) as u32));
-            let counter = counters.entry((day, dept)).or_insert(0);
-            *counter += 1;
-            let case_no = super::cases::format_case_no(day, spec.department, *counter);
-            let received_by = any_clerk[rng.gen_range(0..any_clerk.len())];
-            let w = workers(dept);
-            let claimed = status == "accepted" && roll % 3 == 0 && !w.is_empty();
-            let person = rng.gen_range(0..10) < 8;
-            rows.case_no.push(case_no);
-            rows.item.push(item_ids[ix]);
-            rows.dept.push(dept);
-            rows.kind
-                .push(if person { "person" } else { "organisation" }.into());
-            rows.name.push(if person {
-                chinese_name(rng)
-            } else {
-                format!("{}某某有限公司", chinese_name(rng))
-            });
-            rows.id_no.push(if person {
-                demo_resident_id(rng)
-            } else {
-                "914403001922038216".into()
-            });
-            rows.phone
-                .push(format!("13{:09}", rng.gen_range(0..1_000_000_000u64)));
-            rows.status.push(status.into());
-            rows.days_ago.push(days_ago as i32);
-            rows.minutes.push(rng.gen_range(8 * 60..17 * 60));
-            rows.received_by.push(received_by);
-            rows.claimed_by
-                .push(claimed.then(|| w[rng.gen_range(0..w.len())]));
-            rows.limit_days
-                .push(due.is_some().then_some(spec.promised_days));
-            rows.due_provisional
-                .push(due.as_ref().is_some_and(|d| d.provisional()));
-            rows.due_date.push(due.map(|d| d.date));
-            rows.decided_by.push(
-                matches!(status, "approved" | "disapproved")
-                    .then(|| w.first().copied().unwrap_or(received_by)),
-            );
-        }
-        rows.insert(&mut *tx).await?;
-        done += size;
-    }
-    let (days, depts, lasts): (Vec<NaiveDate>, Vec<i64>, Vec<i32>) = counters
-        .into_iter()
-        .map(|((d, dept), n)| (d, dept, n))
-        .fold((vec![], vec![], vec![]), |mut acc, (d, dept, n)| {
-            acc.0.push(d);
-            acc.1.push(dept);
-            acc.2.push(n);
-            acc
-        });
-    sqlx::query(
-        "insert into case_counters (day, department_id, last)
-         select * from unnest($1::date[], $2::bigint[], $3::int[])",
-    )
-    .bind(days)
-    .bind(depts)
-    .bind(lasts)
-    .execute(&mut *tx)
-    .await?;
-    Ok(n)
-}
-
-#[derive(Default)]
-struct CaseBatch {
-    case_no: Vec<String>,
-    item: Vec<i64>,
-    dept: Vec<i64>,
-    kind: Vec<String>,
-    name: Vec<String>,
-    id_no: Vec<String>,
-    phone: Vec<String>,
-    status: Vec<String>,
-    days_ago: Vec<i32>,
-    minutes: Vec<i32>,
-    received_by: Vec<i64>,
-    claimed_by: Vec<Option<i64>>,
-    decided_by: Vec<Option<i64>>,
-    limit_days: Vec<Option<i32>>,
-    due_date: Vec<Option<NaiveDate>>,
-    due_provisional: Vec<bool>,
-}
-
-impl CaseBatch {
-    async fn insert(self, tx: &mut sqlx::PgConnection) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into cases (case_no, item_id, department_id, applicant_kind, applicant_name,
-                 applicant_id_no, applicant_phone, status, received_at, received_by,
-                 first_inquiry_by, accepted_at, correction_note, claimed_by, claimed_at,
-                 decided_at, decided_by, decision_reason, limit_days, due_date, due_provisional)
-             select c, i, d, k::applicant_kind, n, idn, ph, s::case_status, at, rb, rb,
-                    case when s <> 'correction' then at + interval '5 minutes' end,
-                    case when s = 'correction' then '申请人身份证明' end,
-                    cb, case when cb is not null then at + interval '1 hour' end,
-                    case when db is not null then at + interval '1 day' end, db,
-                    case when s = 'disapproved' then '不符合法定条件' end, ld, dd, dp
-             from (select *, (current_date - da) + make_interval(mins => mi) as at
-                   from unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-                               $6::text[], $7::text[], $8::text[], $9::int[], $10::int[],
-                               $11::bigint[], $12::bigint[], $13::bigint[], $14::int[],
-                               $15::date[], $16::boolean[])
-                        as t (c, i, d, k, n, idn, ph, s, da, mi, rb, cb, db, ld, dd, dp)) x",
-        )
-        .bind(self.case_no)
-        .bind(self.item)
-        .bind(self.dept)
-        .bind(self.kind)
-        .bind(self.name)
-        .bind(self.id_no)
-        .bind(self.phone)
-        .bind(self.status)
-        .bind(self.days_ago)
-        .bind(self.minutes)
-        .bind(self.received_by)
-        .bind(self.claimed_by)
-        .bind(self.decided_by)
-        .bind(self.limit_days)
-        .bind(self.due_date)
-        .bind(self.due_provisional)
-        .execute(&mut *tx)
-        .await?;
-        Ok(())
-    }
 }
