@@ -214,3 +214,31 @@ async fn a_cashier_cancels_or_adjusts_an_assessment_with_a_reason(pool: PgPool) 
         "{e}"
     );
 }
+
+/// Outstanding assessments are listed by id as a number (as text, 10 came before 9).
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn outstanding_assessments_are_in_numeric_order(pool: PgPool) {
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let clerk = op(&pool, "clerk").await;
+    let cashier = op(&pool, "cashier").await;
+    for _ in 0..12 {
+        assessed(&pool, clerk).await;
+    }
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    let ids: Vec<i64> = fees::classify(&pool, cashier, today)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.class == "outstanding")
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids.len(), 12);
+    assert!(
+        ids.iter().any(|id| *id >= 10) && ids.iter().any(|id| *id < 10),
+        "{ids:?}"
+    );
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+}

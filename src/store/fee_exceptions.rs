@@ -56,6 +56,19 @@ pub async fn find_assessment(pool: &PgPool, payment_code: &str) -> Result<i64, S
         .ok_or(StoreError::NotFound("assessment"))
 }
 
+/// Opens the transaction of a manual action on an exception, refusing anyone who may not
+/// reconcile.
+async fn cashier_tx(
+    pool: &PgPool,
+    operator_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+    let mut tx = pool.begin().await?;
+    actor(&mut *tx, operator_id)
+        .await?
+        .require(Permission::Reconcile)?;
+    Ok(tx)
+}
+
 /// Links an unidentified receipt (its code names no assessment) to the assessment with
 /// `payment_code`: the receipt then pays that assessment.
 pub async fn link(
@@ -66,10 +79,7 @@ pub async fn link(
     reason: &str,
 ) -> Result<(), StoreError> {
     need("reason", reason, "a link")?;
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::Reconcile)?;
+    let mut tx = cashier_tx(pool, operator_id).await?;
     let receipt: Option<(String, String, i64, NaiveDate, bool, bool)> = sqlx::query_as(
         "select r.receipt_no, r.payment_code, r.amount_fen, r.business_date,
                 exists (select 1 from receipt_links l where l.receipt_id = r.receipt_id),
@@ -155,10 +165,7 @@ pub async fn mark_refund(
     reason: &str,
 ) -> Result<(), StoreError> {
     need("reason", reason, "a refund")?;
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::Reconcile)?;
+    let mut tx = cashier_tx(pool, operator_id).await?;
     let receipt: Option<(String, i64, NaiveDate)> = sqlx::query_as(
         "select receipt_no, amount_fen, business_date from receipts where receipt_id = $1
          for update",
@@ -232,10 +239,7 @@ pub async fn annotate(
         Noted::Receipt(id) => ("receipt", id),
         Noted::Assessment(id) => ("assessment", id),
     };
-    let mut tx = pool.begin().await?;
-    actor(&mut *tx, operator_id)
-        .await?
-        .require(Permission::Reconcile)?;
+    let mut tx = cashier_tx(pool, operator_id).await?;
     let exists: bool = sqlx::query_scalar(if kind == "receipt" {
         "select exists (select 1 from receipts where receipt_id = $1)"
     } else {

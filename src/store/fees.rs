@@ -296,9 +296,16 @@ pub async fn classify(
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    // By class name, then by reference (byte order: both are ASCII).
+    // By class name, then receipts by number (byte order: they are ASCII) and outstanding
+    // assessments by id as a number (as text, 13 came after 129).
     rows.sort_unstable_by(|a, b| {
-        (a.class.as_str(), a.reference.as_str()).cmp(&(b.class.as_str(), b.reference.as_str()))
+        a.class.cmp(&b.class).then_with(|| {
+            if a.kind == "assessment" && b.kind == "assessment" {
+                a.id.cmp(&b.id)
+            } else {
+                a.reference.cmp(&b.reference)
+            }
+        })
     });
     Ok(rows)
 }
