@@ -133,8 +133,8 @@ pub async fn queue(
     Ok(rows)
 }
 
-/// PostgreSQL's own execution time of a queue page's statement (EXPLAIN ANALYZE), in
-/// milliseconds: the benchmark's bare-database baseline for `queue`.
+/// PostgreSQL's own time for a queue page's statement (EXPLAIN ANALYZE): the benchmark's
+/// bare-database baseline for `queue`.
 pub async fn queue_explained_ms(
     pool: &PgPool,
     viewer: i64,
@@ -142,7 +142,7 @@ pub async fn queue_explained_ms(
     f: &QueueFilter,
     after: Option<After>,
     limit: i64,
-) -> Result<f64, StoreError> {
+) -> Result<super::Explained, StoreError> {
     let me = actor(pool, viewer).await?;
     let mut q = queue_sql(
         "explain (analyze, format json) ",
@@ -161,7 +161,7 @@ pub async fn queue_explained_ms(
         .persistent(false)
         .fetch_one(pool)
         .await?;
-    Ok(plan[0]["Execution Time"].as_f64().unwrap_or(f64::NAN))
+    Ok(super::Explained::from_plan(&plan))
 }
 
 /// The statement of one queue page, with the permission checks that shape it.
@@ -278,13 +278,22 @@ async fn with_remaining(conn: &mut PgConnection, rows: &mut [QueueRow]) -> Resul
         return Ok(());
     }
     let (cal, today) = calendar::load_with_today(&mut *conn).await?;
+    fill_remaining(&cal, today, rows);
+    Ok(())
+}
+
+/// Working days left of the open, running (not suspended) rows.
+fn fill_remaining(
+    cal: &crate::domain::calendar::Calendar,
+    today: NaiveDate,
+    rows: &mut [QueueRow],
+) {
     for r in rows
         .iter_mut()
         .filter(|r| r.status == "accepted" && !r.suspended)
     {
         r.remaining = r.due_date.map(|due| cal.remaining(today, due));
     }
-    Ok(())
 }
 
 /// One case as the case view shows it: the applicant in full (the viewer may see them), the

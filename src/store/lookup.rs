@@ -103,15 +103,15 @@ pub async fn lookup(
         .await?)
 }
 
-/// PostgreSQL's own execution time for the same lookup (EXPLAIN ANALYZE), in milliseconds: the
-/// benchmark's bare-database baseline.
+/// PostgreSQL's own time for the same lookup (EXPLAIN ANALYZE): the benchmark's bare-database
+/// baseline.
 pub async fn lookup_explained_ms(
     pool: &PgPool,
     all: bool,
     department_id: i64,
     query: &str,
     limit: i64,
-) -> Result<f64, StoreError> {
+) -> Result<super::Explained, StoreError> {
     let args = lookup_args(all, department_id, query, limit)?;
     let plan: serde_json::Value = sqlx::query_scalar_with(
         // Built from a constant only: nothing typed reaches the text.
@@ -120,7 +120,7 @@ pub async fn lookup_explained_ms(
     )
     .fetch_one(pool)
     .await?;
-    Ok(plan[0]["Execution Time"].as_f64().unwrap_or(f64::NAN))
+    Ok(super::Explained::from_plan(&plan))
 }
 
 /// The lookup's parameters, in the order of `LOOKUP_SQL`.

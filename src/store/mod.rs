@@ -40,6 +40,28 @@ pub const CENTER_TIME_ZONE: &str = "Asia/Shanghai";
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// PostgreSQL's own time for a statement (EXPLAIN ANALYZE), in milliseconds: the benchmarks'
+/// bare-database baseline. psql's timing of the statement includes both parts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Explained {
+    pub planning_ms: f64,
+    pub execution_ms: f64,
+}
+
+impl Explained {
+    pub(crate) fn from_plan(plan: &serde_json::Value) -> Self {
+        let ms = |k: &str| plan[0][k].as_f64().unwrap_or(f64::NAN);
+        Explained {
+            planning_ms: ms("Planning Time"),
+            execution_ms: ms("Execution Time"),
+        }
+    }
+
+    pub fn total_ms(&self) -> f64 {
+        self.planning_ms + self.execution_ms
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
