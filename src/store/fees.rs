@@ -194,10 +194,11 @@ pub fn is_settled(class: &str) -> bool {
 /// statement, set-based. A receipt a cashier linked to an assessment counts under that
 /// assessment's code; a receipt marked for refund neither pays nor duplicates anything.
 ///
-/// Only the day's receipts are read in full. Whether a code was paid more than once looks up
-/// just the day's codes (the payment-code index) plus the few linked receipts, so a night's
-/// match does not grow with the years of receipts behind it. The rows are put in order
-/// here, not by the database: on a million rows its sort cost more than three seconds.
+/// Only the day's receipts are read in full. Whether a code was paid more than once is asked
+/// of the day's codes only, as a grouped semi-join the planner can run through the
+/// payment-code index for a small day or by hashing for a large one (docs/performance.md).
+/// The rows are put in order by `classify`, not by the database: on a million rows its sort
+/// cost more than three seconds.
 const CLASSIFY: &str = "
 with day as not materialized (
              select r.receipt_id, r.receipt_no, r.amount_fen, r.reverses,
