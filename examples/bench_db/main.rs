@@ -161,7 +161,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let (mut bare, mut exec) = (vec![], vec![]);
         for _ in 0..RUNS {
-            let e = lookup::lookup_explained_ms(&pool, all, chief_dept, &query, 50).await?;
+            let e = lookup::lookup_explained(&pool, all, chief_dept, &query, 50).await?;
             bare.push(e.total_ms());
             exec.push(e.execution_ms);
         }
@@ -188,7 +188,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             cases::queue(&pool, clerk, which, &f, after, 50).await?;
             store_ms.push(ms(t.elapsed()));
-            let e = cases::queue_explained_ms(&pool, clerk, which, &f, after, 50).await?;
+            let e = cases::queue_explained(&pool, clerk, which, &f, after, 50).await?;
             bare.push(e.total_ms());
             exec.push(e.execution_ms);
         }

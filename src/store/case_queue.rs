@@ -89,7 +89,7 @@ const QUEUE_ROW_SELECT: &str =
          left join operators o on o.operator_id = c.claimed_by";
 
 /// The values of the `case_status` type (migrations 0007, 0017).
-pub const CASE_STATUSES: [&str; 5] = [
+const CASE_STATUSES: [&str; 5] = [
     "correction",
     "accepted",
     "approved",
@@ -135,7 +135,7 @@ pub async fn queue(
 
 /// PostgreSQL's own time for a queue page's statement (EXPLAIN ANALYZE): the benchmark's
 /// bare-database baseline for `queue`.
-pub async fn queue_explained_ms(
+pub async fn queue_explained(
     pool: &PgPool,
     viewer: i64,
     which: Queue,
@@ -278,22 +278,13 @@ async fn with_remaining(conn: &mut PgConnection, rows: &mut [QueueRow]) -> Resul
         return Ok(());
     }
     let (cal, today) = calendar::load_with_today(&mut *conn).await?;
-    fill_remaining(&cal, today, rows);
-    Ok(())
-}
-
-/// Working days left of the open, running (not suspended) rows.
-fn fill_remaining(
-    cal: &crate::domain::calendar::Calendar,
-    today: NaiveDate,
-    rows: &mut [QueueRow],
-) {
     for r in rows
         .iter_mut()
         .filter(|r| r.status == "accepted" && !r.suspended)
     {
         r.remaining = r.due_date.map(|due| cal.remaining(today, due));
     }
+    Ok(())
 }
 
 /// One case as the case view shows it: the applicant in full (the viewer may see them), the

@@ -105,7 +105,7 @@ pub async fn lookup(
 
 /// PostgreSQL's own time for the same lookup (EXPLAIN ANALYZE): the benchmark's bare-database
 /// baseline.
-pub async fn lookup_explained_ms(
+pub async fn lookup_explained(
     pool: &PgPool,
     all: bool,
     department_id: i64,

@@ -271,3 +271,12 @@ pub fn export(day: chrono::NaiveDate, rows: &[(&str, &str, &str, &str)]) -> Vec<
     // The fiscal system writes GBK.
     encoding_rs::GBK.encode(&s).0.into_owned()
 }
+
+/// Runs a statement the database must refuse, and returns the refusal's text.
+pub async fn refused(pool: &sqlx::PgPool, sql: &'static str) -> String {
+    sqlx::query(sql)
+        .execute(pool)
+        .await
+        .expect_err(sql)
+        .to_string()
+}
