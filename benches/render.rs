@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use chrono::TimeZone;
-use onewindow::domain::role::Role;
+use onewindow::domain::accounts::role::Role;
 use onewindow::i18n::Lang;
-use onewindow::store::departments::DepartmentRow;
-use onewindow::store::operators::{LoginOutcome, Operator, Purpose};
-use onewindow::store::seed::DEPARTMENTS;
+use onewindow::store::accounts::departments::DepartmentRow;
+use onewindow::store::accounts::operators::{LoginOutcome, Operator, Purpose};
+use onewindow::store::seed::tables::DEPARTMENTS;
 use onewindow::ui::action::{Action, DbState};
 use onewindow::ui::app::{App, AppConfig};
 use onewindow::ui::keymap::Keymap;
@@ -72,7 +72,7 @@ fn departments(a: &mut App) {
 
 /// The department queue with a full page of 200 cases, every warning level among them.
 fn queue(a: &mut App) {
-    use onewindow::domain::calendar::Remaining;
+    use onewindow::domain::time::calendar::Remaining;
     use onewindow::store::cases::{Queue, QueueRow};
     a.update(Action::Key(KeyEvent::new(
         KeyCode::Char('w'),

@@ -574,15 +574,15 @@ impl Settings {
         out
     }
 
-    pub fn thresholds(&self) -> crate::domain::calendar::Thresholds {
-        crate::domain::calendar::Thresholds {
+    pub fn thresholds(&self) -> crate::domain::time::calendar::Thresholds {
+        crate::domain::time::calendar::Thresholds {
             yellow_days_left: self.yellow_days_left.value,
             yellow_percent_used: self.yellow_percent_used.value,
         }
     }
 
-    pub fn lockout_policy(&self) -> crate::domain::lockout::LockoutPolicy {
-        crate::domain::lockout::LockoutPolicy {
+    pub fn lockout_policy(&self) -> crate::domain::accounts::lockout::LockoutPolicy {
+        crate::domain::accounts::lockout::LockoutPolicy {
             max_failures: self.max_failed_logins.value,
             lock_minutes: self.lockout_minutes.value,
         }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use onewindow::domain::audit_chain::Break;
+use onewindow::domain::audit::chain::Break;
 use onewindow::store::audit::{self, NewAudit, verify};
 use sqlx::PgPool;
 

@@ -6,12 +6,12 @@ mod common;
 use common::op;
 
 use chrono::{Datelike, Days, NaiveDate};
-use onewindow::domain::calendar::Special;
-use onewindow::domain::calendar_file;
+use onewindow::domain::time::calendar::Special;
+use onewindow::domain::time::calendar_file;
 use onewindow::store::StoreError;
-use onewindow::store::calendar;
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome, Queue, QueueFilter};
-use onewindow::store::{catalog, seed};
+use onewindow::store::time::calendar;
+use onewindow::store::{catalogue, seed};
 use sqlx::PgPool;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -68,7 +68,7 @@ async fn intake_counts_the_due_date_and_an_import_recomputes_it(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    let provided = catalog::materials(&pool, item_id)
+    let provided = catalogue::materials(&pool, item_id)
         .await
         .unwrap()
         .iter()

@@ -8,7 +8,7 @@ use onewindow::store::StoreError;
 use onewindow::store::cases::{
     self, After, ApplicantKind, ClaimOutcome, Intake, IntakeOutcome, Queue, QueueFilter,
 };
-use onewindow::store::{catalog, seed};
+use onewindow::store::{catalogue, seed};
 use sqlx::PgPool;
 
 async fn item(pool: &PgPool, code: &str) -> (i64, Vec<i64>) {
@@ -17,7 +17,7 @@ async fn item(pool: &PgPool, code: &str) -> (i64, Vec<i64>) {
         .fetch_one(pool)
         .await
         .unwrap();
-    let m = catalog::materials(pool, id).await.unwrap();
+    let m = catalogue::materials(pool, id).await.unwrap();
     (id, m.iter().map(|m| m.material_id).collect())
 }
 
@@ -41,7 +41,7 @@ async fn seeded(pool: &PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn catalogue_has_sixty_items_a_third_instant(pool: PgPool) {
     seeded(&pool).await;
-    let all = catalog::list(&pool, &catalog::ItemFilter::default())
+    let all = catalogue::list(&pool, &catalogue::ItemFilter::default())
         .await
         .unwrap();
     assert!(all.len() >= 60, "{}", all.len());
@@ -51,9 +51,9 @@ async fn catalogue_has_sixty_items_a_third_instant(pool: PgPool) {
         "{instant} of {}",
         all.len()
     );
-    let found = catalog::list(
+    let found = catalogue::list(
         &pool,
-        &catalog::ItemFilter {
+        &catalogue::ItemFilter {
             text: Some("食品".into()),
             ..Default::default()
         },
@@ -62,9 +62,9 @@ async fn catalogue_has_sixty_items_a_third_instant(pool: PgPool) {
     .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].code, "SCJG-005");
-    let pct = catalog::list(
+    let pct = catalogue::list(
         &pool,
-        &catalog::ItemFilter {
+        &catalogue::ItemFilter {
             text: Some("%".into()),
             ..Default::default()
         },
@@ -139,10 +139,10 @@ async fn a_retired_item_takes_no_new_cases(pool: PgPool) {
     let (id, materials) = item(&pool, "SCJG-001").await;
     let admin = op(&pool, "admin").await;
     let clerk = op(&pool, "clerk").await;
-    let e = catalog::retire(&pool, clerk, id, 1).await.unwrap_err();
+    let e = catalogue::retire(&pool, clerk, id, 1).await.unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
-    catalog::retire(&pool, admin, id, 1).await.unwrap();
-    let e = catalog::retire(&pool, admin, id, 1).await.unwrap_err();
+    catalogue::retire(&pool, admin, id, 1).await.unwrap();
+    let e = catalogue::retire(&pool, admin, id, 1).await.unwrap_err();
     assert!(matches!(e, StoreError::Stale(_)), "{e}");
     let e = cases::intake(&pool, clerk, &person(id, materials))
         .await

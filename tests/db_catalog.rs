@@ -5,16 +5,20 @@ mod common;
 
 use common::op;
 
-use onewindow::domain::item_file::{self, MaterialDef};
+use onewindow::domain::catalogue::item_file::{self, MaterialDef};
 use onewindow::store::StoreError;
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
-use onewindow::store::catalog::{self, PutOutcome};
+use onewindow::store::catalogue::{self, PutOutcome};
 use onewindow::store::seed;
 use sqlx::PgPool;
 
 async fn def(pool: &PgPool, code: &str) -> item_file::ItemDef {
     let mut conn = pool.acquire().await.unwrap();
-    catalog::item_def(&mut conn, code).await.unwrap().unwrap().1
+    catalogue::item_def(&mut conn, code)
+        .await
+        .unwrap()
+        .unwrap()
+        .1
 }
 
 fn applicant(item_id: i64, provided: Vec<i64>) -> Intake {
@@ -39,7 +43,7 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
         .fetch_one(&pool)
         .await
         .unwrap();
-    let all: Vec<i64> = catalog::materials(&pool, item_id)
+    let all: Vec<i64> = catalogue::materials(&pool, item_id)
         .await
         .unwrap()
         .iter()
@@ -57,12 +61,12 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
     // The file as shown reads back unchanged: nothing written.
     let shown = item_file::parse(&before.to_toml()).unwrap();
     assert_eq!(
-        catalog::put(&pool, admin, &shown).await.unwrap(),
+        catalogue::put(&pool, admin, &shown).await.unwrap(),
         PutOutcome::Unchanged
     );
 
     // Only administrators change the catalogue.
-    let e = catalog::put(&pool, clerk, &shown).await.unwrap_err();
+    let e = catalogue::put(&pool, clerk, &shown).await.unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
 
     let mut changed = shown.clone();
@@ -76,7 +80,7 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
         copies: 2,
         required: false,
     });
-    let out = catalog::put(&pool, admin, &changed).await.unwrap();
+    let out = catalogue::put(&pool, admin, &changed).await.unwrap();
     let PutOutcome::Changed { fields, .. } = out else {
         panic!("{out:?}")
     };
@@ -96,14 +100,14 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
     // A second admin working from the old version is refused, nothing overwritten.
     let mut stale = shown.clone();
     stale.name_en = "Overwritten".into();
-    let e = catalog::put(&pool, admin, &stale).await.unwrap_err();
+    let e = catalogue::put(&pool, admin, &stale).await.unwrap_err();
     assert!(matches!(e, StoreError::Stale(_)), "{e}");
     assert_ne!(def(&pool, "SCJG-001").await.name_en, "Overwritten");
 
     // A changed item without a version, and a new one with, are refused.
     let mut no_version = after.clone();
     no_version.version = None;
-    let e = catalog::put(&pool, admin, &no_version).await.unwrap_err();
+    let e = catalogue::put(&pool, admin, &no_version).await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -116,7 +120,7 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
     );
     let mut new = after.clone();
     new.code = "SCJG-900".into();
-    let e = catalog::put(&pool, admin, &new).await.unwrap_err();
+    let e = catalogue::put(&pool, admin, &new).await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -129,7 +133,7 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
     );
     new.version = None;
     new.department = "NOPE".into();
-    let e = catalog::put(&pool, admin, &new).await.unwrap_err();
+    let e = catalogue::put(&pool, admin, &new).await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -142,13 +146,13 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
     );
     new.department = "SCJG".into();
     assert!(matches!(
-        catalog::put(&pool, admin, &new).await.unwrap(),
+        catalogue::put(&pool, admin, &new).await.unwrap(),
         PutOutcome::Added { .. }
     ));
     assert_eq!(def(&pool, "SCJG-900").await.material, new.material);
 
     // Retired: it takes no new cases; the reason is in the audit trail.
-    let e = catalog::retire_by_code(&pool, admin, "SCJG-900", " ")
+    let e = catalogue::retire_by_code(&pool, admin, "SCJG-900", " ")
         .await
         .unwrap_err();
     assert!(
@@ -161,7 +165,7 @@ async fn an_admin_changes_an_item_and_past_cases_keep_their_materials(pool: PgPo
         ),
         "{e}"
     );
-    catalog::retire_by_code(&pool, admin, "SCJG-900", "并入 SCJG-001")
+    catalogue::retire_by_code(&pool, admin, "SCJG-900", "并入 SCJG-001")
         .await
         .unwrap();
     let new_id: i64 = sqlx::query_scalar("select item_id from items where code = 'SCJG-900'")

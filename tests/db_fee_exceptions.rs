@@ -6,10 +6,10 @@ mod common;
 
 use common::{assessed, export, op};
 
-use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
+use onewindow::domain::fees::receipt_file::{self, FISCAL_MAPPING};
 use onewindow::store::StoreError;
-use onewindow::store::fee_exceptions::{self as fx, Noted};
-use onewindow::store::{calendar, fees, seed};
+use onewindow::store::fees::exceptions::{self as fx, Noted};
+use onewindow::store::{fees, seed, time::calendar};
 use sqlx::PgPool;
 
 fn class_of<'a>(rows: &'a [fees::Classified], reference: &str) -> &'a str {
@@ -317,5 +317,5 @@ async fn an_item_that_charges_on_approval_is_assessed_when_approved(pool: PgPool
     .unwrap();
     assert_eq!(owed.len(), 1, "only the approved case owes: {owed:?}");
     assert_eq!((owed[0].0, owed[0].1), (ids[0], 500));
-    assert!(onewindow::domain::payment_code::is_valid(&owed[0].2));
+    assert!(onewindow::domain::fees::payment_code::is_valid(&owed[0].2));
 }

@@ -5,9 +5,9 @@ mod common;
 
 use common::{assessed, export, op};
 
-use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
+use onewindow::domain::fees::receipt_file::{self, FISCAL_MAPPING};
 use onewindow::store::StoreError;
-use onewindow::store::{calendar, fees, seed};
+use onewindow::store::{fees, seed, time::calendar};
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
@@ -21,7 +21,7 @@ async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
         codes.push(assessed(&pool, clerk).await);
     }
     // A payment code read out at the counter finds its case.
-    let hits = onewindow::store::lookup::lookup(&pool, supervisor, &codes[2], 10)
+    let hits = onewindow::store::cases::lookup::lookup(&pool, supervisor, &codes[2], 10)
         .await
         .unwrap();
     assert_eq!(hits[0].kind, "payment_code");

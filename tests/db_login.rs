@@ -2,8 +2,8 @@
 
 mod common;
 
-use onewindow::domain::lockout::LockoutPolicy;
-use onewindow::store::operators::{LoginOutcome, Purpose, login};
+use onewindow::domain::accounts::lockout::LockoutPolicy;
+use onewindow::store::accounts::operators::{LoginOutcome, Purpose, login};
 use onewindow::store::seed::{self, DEMO_PASSWORD};
 use sqlx::PgPool;
 
@@ -193,7 +193,7 @@ async fn login_and_session_audit_at_once_do_not_deadlock(pool: PgPool) {
                     .await
                     .map(|_| ())
             } else {
-                onewindow::store::operators::record_session(&p, id, "session.lock").await
+                onewindow::store::accounts::operators::record_session(&p, id, "session.lock").await
             }
         }));
     }

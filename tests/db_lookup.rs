@@ -7,9 +7,9 @@ mod common;
 use common::op;
 
 use onewindow::store::StoreError;
+use onewindow::store::cases::lookup::{self, Hit};
 use onewindow::store::cases::{self, ApplicantKind, Intake, IntakeOutcome};
-use onewindow::store::lookup::{self, Hit};
-use onewindow::store::{catalog, seed};
+use onewindow::store::{catalogue, seed};
 use onewindow::ui::action::{Action, Task};
 use onewindow::ui::tasks::TaskRunner;
 use sqlx::PgPool;
@@ -26,7 +26,7 @@ async fn accept(
         .fetch_one(pool)
         .await
         .unwrap();
-    let provided = catalog::materials(pool, item_id)
+    let provided = catalogue::materials(pool, item_id)
         .await
         .unwrap()
         .iter()

@@ -8,7 +8,7 @@ use common::op;
 
 use onewindow::domain::routing::{LeadVerdict, Next, RouteState, Verdict};
 use onewindow::store::cases::IntakeOutcome;
-use onewindow::store::routing_view::{self, TemplateDef};
+use onewindow::store::routing::view::{self, TemplateDef};
 use onewindow::store::{StoreError, routing, seed};
 use sqlx::PgPool;
 
@@ -81,7 +81,7 @@ async fn three_departments_review_in_parallel_join_once_and_the_lead_decides(poo
     assert!(b.iter().all(|b| b.3 == "open"));
     // Each department sees its own branch in its review queue.
     let hbj = worker(&pool, "HBJ").await;
-    let q = routing_view::queue(&pool, hbj).await.unwrap();
+    let q = view::queue(&pool, hbj).await.unwrap();
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].case_id, case_id);
 
@@ -142,15 +142,12 @@ async fn three_departments_review_in_parallel_join_once_and_the_lead_decides(poo
     );
     assert_eq!(joins(&pool, case_id).await, 1);
     // The lead decision waits in the queue of those who may take it, not of a plain reviewer.
-    let lead_rows = |q: Vec<routing_view::BranchRow>| {
+    let lead_rows = |q: Vec<view::BranchRow>| {
         q.iter()
             .filter(|r| r.case_id == case_id && r.state == "lead")
             .count()
     };
-    assert_eq!(
-        lead_rows(routing_view::queue(&pool, chief).await.unwrap()),
-        1
-    );
+    assert_eq!(lead_rows(view::queue(&pool, chief).await.unwrap()), 1);
     let plain: i64 = sqlx::query_scalar(
         "select o.operator_id from operators o join departments d using (department_id)
          where d.code = 'SCJG' and o.roles = '{reviewer}' limit 1",
@@ -158,10 +155,7 @@ async fn three_departments_review_in_parallel_join_once_and_the_lead_decides(poo
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(
-        lead_rows(routing_view::queue(&pool, plain).await.unwrap()),
-        0
-    );
+    assert_eq!(lead_rows(view::queue(&pool, plain).await.unwrap()), 0);
     // Deciding twice is refused.
     let e = routing::decide_branch(
         &pool,
@@ -217,7 +211,7 @@ async fn three_departments_review_in_parallel_join_once_and_the_lead_decides(poo
     routing::deliver(&pool, clerk, case_id, false)
         .await
         .unwrap();
-    let view = routing_view::route(&pool, chief, case_id).await.unwrap();
+    let view = view::route(&pool, chief, case_id).await.unwrap();
     assert_eq!(view.state, "delivered");
     assert_eq!(view.branches.len(), 3);
     assert_eq!(
@@ -318,7 +312,7 @@ async fn a_disagreement_goes_to_the_lead_who_may_approve_anyway_with_responsibil
     )
     .await
     .unwrap();
-    let view = routing_view::route(&pool, chief, case_id).await.unwrap();
+    let view = view::route(&pool, chief, case_id).await.unwrap();
     assert_eq!(view.state, "approved");
     assert!(view.responsibility.unwrap().contains("承担"));
     let over: bool = sqlx::query_scalar(
@@ -430,16 +424,11 @@ async fn two_stages_and_a_new_template_version_leave_old_cases_alone(pool: PgPoo
         deemed_consent: false,
         stages: vec![vec![("ZRZY".into(), 5), ("SWJ".into(), 3)]],
     };
-    let e = routing_view::put_template(&pool, op(&pool, "clerk").await, &def)
+    let e = view::put_template(&pool, op(&pool, "clerk").await, &def)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
-    assert_eq!(
-        routing_view::put_template(&pool, admin, &def)
-            .await
-            .unwrap(),
-        2
-    );
+    assert_eq!(view::put_template(&pool, admin, &def).await.unwrap(), 2);
     let new = accept(&pool, "ZRZY-003").await;
     let depts: Vec<String> = branches(&pool, new)
         .await
@@ -449,14 +438,14 @@ async fn two_stages_and_a_new_template_version_leave_old_cases_alone(pool: PgPoo
     assert_eq!(depts, ["SWJ", "ZRZY"]);
     let chief = op(&pool, "chief").await;
     assert_eq!(
-        routing_view::route(&pool, chief, old)
+        view::route(&pool, chief, old)
             .await
             .unwrap()
             .template_version,
         1
     );
     assert_eq!(
-        routing_view::route(&pool, chief, new)
+        view::route(&pool, chief, new)
             .await
             .unwrap()
             .template_version,
@@ -498,7 +487,7 @@ async fn a_silent_branch_past_its_limit_counts_as_consent_where_the_item_says_so
         .await
         .unwrap();
     // The supervision run lapses them, as the system.
-    let r = onewindow::store::supervision::run(&pool, Default::default())
+    let r = onewindow::store::time::supervision::run(&pool, Default::default())
         .await
         .unwrap();
     assert_eq!(r.deemed_consents, 1);

@@ -44,7 +44,7 @@ async fn a_database_newer_than_the_binary_is_refused(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn seed_builds_a_realistic_center(pool: PgPool) {
     let s = seed::seed(&pool, 42, 0).await.unwrap();
-    assert_eq!(s.departments, seed::DEPARTMENTS.len());
+    assert_eq!(s.departments, seed::tables::DEPARTMENTS.len());
     let kinds: Vec<(String, i64)> =
         sqlx::query_as("select kind::text, count(*) from departments group by kind order by kind")
             .fetch_all(&pool)
@@ -204,21 +204,21 @@ async fn seeded_cases_carry_their_fees_and_receipts(pool: PgPool) {
     assert!(
         codes
             .iter()
-            .all(|c| onewindow::domain::payment_code::is_valid(c))
+            .all(|c| onewindow::domain::fees::payment_code::is_valid(c))
     );
     let wrong_day: i64 = sqlx::query_scalar(
         "select count(*) from fee_assessments a join cases c using (case_id)
           where a.business_date <> c.accepted_at::date
             and a.business_date <> $1",
     )
-    .bind(onewindow::store::seed_fees::DEMO_FEE_DAY)
+    .bind(onewindow::store::seed::fees::DEMO_FEE_DAY)
     .fetch_one(&pool)
     .await
     .unwrap();
     assert_eq!(wrong_day, 0);
     let on_demo_day: i64 =
         sqlx::query_scalar("select count(*) from fee_assessments where business_date = $1")
-            .bind(onewindow::store::seed_fees::DEMO_FEE_DAY)
+            .bind(onewindow::store::seed::fees::DEMO_FEE_DAY)
             .fetch_one(&pool)
             .await
             .unwrap();

@@ -7,9 +7,9 @@ mod common;
 use common::op;
 
 use chrono::NaiveDate;
-use onewindow::domain::calendar::{Level, Thresholds, level};
+use onewindow::domain::time::calendar::{Level, Thresholds, level};
 use onewindow::store::StoreError;
-use onewindow::store::{calendar, report, seed, supervision};
+use onewindow::store::{seed, time::calendar, time::report, time::supervision};
 use sqlx::PgPool;
 
 /// The level of every open case, counted one by one (the run counts by group).
@@ -330,7 +330,7 @@ async fn a_back_dated_write_is_refused(pool: PgPool) {
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_red_card_becomes_an_accountability_record_tracked_until_closed(pool: PgPool) {
-    use onewindow::store::accountability;
+    use onewindow::store::time::accountability;
     seed::seed(&pool, 5, 2000).await.unwrap();
     supervision::run(&pool, Thresholds::default())
         .await
@@ -418,7 +418,7 @@ async fn a_red_card_becomes_an_accountability_record_tracked_until_closed(pool: 
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn the_supervision_report_finds_suspicious_sequences(pool: PgPool) {
-    use onewindow::store::report::SuspicionRules;
+    use onewindow::store::time::report::SuspicionRules;
     seed::seed(&pool, 1, 0).await.unwrap();
     let supervisor = op(&pool, "supervisor").await;
     let clerk = op(&pool, "clerk").await;

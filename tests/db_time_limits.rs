@@ -7,9 +7,9 @@ use common::op;
 
 use chrono::NaiveDate;
 use onewindow::store::StoreError;
-use onewindow::store::calendar;
 use onewindow::store::cases::{self, IntakeOutcome};
-use onewindow::store::{seed, supervision, time_limits};
+use onewindow::store::time::calendar;
+use onewindow::store::{seed, time::limits as time_limits, time::supervision};
 use sqlx::PgPool;
 
 async fn version(pool: &PgPool, case_id: i64) -> i32 {

@@ -1,6 +1,6 @@
 //! Every string exists in both languages.
 
-use onewindow::domain::role::Role;
+use onewindow::domain::accounts::role::Role;
 use onewindow::i18n::{Lang, tr};
 use onewindow::ui::app::Screen;
 use onewindow::ui::keymap::{Command, Context};

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use onewindow::i18n::Lang;
-use onewindow::store::operators::{LoginOutcome, Purpose};
+use onewindow::store::accounts::operators::{LoginOutcome, Purpose};
 use onewindow::ui::action::{Action, DbState, Task, TaskError};
 use onewindow::ui::app::Screen;
 use ratatui::crossterm::event::KeyCode;

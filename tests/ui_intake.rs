@@ -6,10 +6,10 @@ mod common;
 use common::*;
 use onewindow::i18n::Lang;
 use onewindow::store::cases::{ApplicantKind, IntakeOutcome};
-use onewindow::store::catalog::{ItemRow, Material};
+use onewindow::store::catalogue::{ItemRow, Material};
 use onewindow::ui::action::{Action, Task, TaskError};
 use onewindow::ui::app::{App, Screen};
-use onewindow::ui::screens::intake::Field;
+use onewindow::ui::screens::cases::intake::Field;
 use ratatui::crossterm::event::KeyCode;
 
 fn item() -> ItemRow {
@@ -57,7 +57,7 @@ fn form(lang: Lang) -> App {
         a.update(key(KeyCode::Enter)),
         vec![Task::LoadGuide { item_id: 1 }]
     );
-    let guide = onewindow::store::catalog::Guide {
+    let guide = onewindow::store::catalogue::Guide {
         handling_body: String::new(),
         legal_basis: String::new(),
         conditions: String::new(),
@@ -159,7 +159,7 @@ fn an_outage_keeps_the_form() {
 #[test]
 fn a_cashier_cannot_open_intake() {
     let mut op = clerk();
-    op.roles = vec![onewindow::domain::role::Role::Cashier];
+    op.roles = vec![onewindow::domain::accounts::role::Role::Cashier];
     let mut a = signed_in(Lang::En, op);
     assert!(a.update(ch('n')).is_empty());
     assert_eq!(a.screen, Screen::Home);

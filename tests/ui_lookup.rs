@@ -6,7 +6,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::*;
 use onewindow::i18n::Lang;
-use onewindow::store::lookup::{Hit, Revealed};
+use onewindow::store::cases::lookup::{Hit, Revealed};
 use onewindow::ui::action::{Action, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;
@@ -29,9 +29,9 @@ fn hit(i: i64, kind: &str) -> Hit {
     }
 }
 
-fn chief() -> onewindow::store::operators::Operator {
+fn chief() -> onewindow::store::accounts::operators::Operator {
     let mut c = clerk();
-    c.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    c.roles = vec![onewindow::domain::accounts::role::Role::ChiefRep];
     c
 }
 

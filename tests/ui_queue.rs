@@ -153,7 +153,7 @@ fn wide_queue_shows_every_column_and_the_warning_marks() {
 
 #[test]
 fn catalogue_enter_opens_the_guide_and_esc_closes_it() {
-    use onewindow::store::catalog::{Guide, ItemRow, Material};
+    use onewindow::store::catalogue::{Guide, ItemRow, Material};
     let item = ItemRow {
         item_id: 5,
         code: "SCJG-005".into(),
@@ -222,7 +222,7 @@ fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
     let mut chief = clerk();
     chief.code = "chief".into();
     chief.operator_id = 8;
-    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    chief.roles = vec![onewindow::domain::accounts::role::Role::ChiefRep];
     let mut a = signed_in(Lang::En, chief);
     a.update(ch('w'));
     a.update(Action::QueueLoaded {
@@ -287,7 +287,7 @@ fn a_clerk_cannot_decide() {
 fn the_chief_gives_a_case_to_someone_by_code() {
     let mut chief = clerk();
     chief.operator_id = 8;
-    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    chief.roles = vec![onewindow::domain::accounts::role::Role::ChiefRep];
     let mut a = signed_in(Lang::ZhCn, chief);
     a.update(ch('w'));
     a.update(Action::QueueLoaded {
@@ -354,7 +354,7 @@ fn e_extends_only_for_the_chief_and_wants_days_first() {
     assert!(a.update(ch('e')).is_empty());
     assert!(a.filter_line.is_none(), "a clerk may not extend");
     let mut chief = clerk();
-    chief.roles = vec![onewindow::domain::role::Role::ChiefRep];
+    chief.roles = vec![onewindow::domain::accounts::role::Role::ChiefRep];
     let mut a = signed_in(Lang::En, chief);
     a.update(ch('w'));
     a.update(Action::QueueLoaded {

@@ -5,10 +5,10 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use onewindow::domain::role::Role;
+use onewindow::domain::accounts::role::Role;
 use onewindow::i18n::Lang;
-use onewindow::store::fee_exceptions::{Noted, Total};
 use onewindow::store::fees::Classified;
+use onewindow::store::fees::exceptions::{Noted, Total};
 use onewindow::ui::action::{Action, FeeAction, ReconDay, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;

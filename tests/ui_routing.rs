@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use common::*;
 use onewindow::domain::routing::{LeadVerdict, Verdict};
 use onewindow::i18n::Lang;
-use onewindow::store::routing_view::{BranchBox, BranchRow, Planned, RouteView};
+use onewindow::store::routing::view::{BranchBox, BranchRow, Planned, RouteView};
 use onewindow::ui::action::{Action, RouteStep, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use onewindow::i18n::Lang;
-use onewindow::store::departments::DepartmentRow;
+use onewindow::store::accounts::departments::DepartmentRow;
 use onewindow::ui::action::{Action, DbState};
 use ratatui::crossterm::event::KeyCode;
 

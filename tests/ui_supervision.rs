@@ -7,7 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
 use onewindow::i18n::Lang;
 use onewindow::store::cases::Queue;
-use onewindow::store::supervision::{BoardRow, NotificationRow};
+use onewindow::store::time::supervision::{BoardRow, NotificationRow};
 use onewindow::ui::action::{Action, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;
@@ -164,8 +164,8 @@ fn notices_in_english() {
     insta::assert_snapshot!("notices_en", render(&mut a, 80, 24));
 }
 
-fn efficiency_rows() -> Vec<onewindow::store::report::EfficiencyRow> {
-    use onewindow::store::report::EfficiencyRow;
+fn efficiency_rows() -> Vec<onewindow::store::time::report::EfficiencyRow> {
+    use onewindow::store::time::report::EfficiencyRow;
     let scjg = EfficiencyRow {
         department_code: "SCJG".into(),
         name_zh: "市场监督管理局".into(),

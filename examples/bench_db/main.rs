@@ -6,7 +6,7 @@ mod recon;
 
 use std::time::{Duration, Instant};
 
-use onewindow::store::{self, cases, lookup, routing, seed};
+use onewindow::store::{self, cases, cases::lookup, routing, seed};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 

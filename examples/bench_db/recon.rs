@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use onewindow::domain::payment_code;
-use onewindow::domain::receipt_file::{self, FISCAL_MAPPING};
+use onewindow::domain::fees::payment_code;
+use onewindow::domain::fees::receipt_file::{self, FISCAL_MAPPING};
 use onewindow::store::fees;
 use sqlx::PgPool;
 

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::Failure;
+use crate::cli::Failure;
 use crate::config::Settings;
 
 #[derive(Debug, Subcommand)]

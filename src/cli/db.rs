@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::Failure;
+use crate::cli::Failure;
 use crate::config::{Settings, redact_url};
 use crate::store::{self, Target, local_pg::LocalPg};
 
@@ -49,7 +49,7 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
         DbCmd::Status => status(settings).await,
         DbCmd::Seed(a) => {
             let target = Target::from_settings(settings)?;
-            let pool = super::open_database(&target, 2).await?;
+            let pool = crate::cli::open_database(&target, 2).await?;
             let started = std::time::Instant::now();
             let s = store::seed::seed(&pool, a.seed, a.cases).await?;
             println!(

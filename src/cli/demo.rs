@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::Failure;
+use crate::cli::Failure;
 use crate::config::Settings;
 use crate::i18n::tr;
 use crate::store::{self, Target, seed};
@@ -33,7 +33,7 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
         store::drop_database(admin.clone(), DEMO_DATABASE).await?;
         store::create_database_if_missing(admin, DEMO_DATABASE).await?;
     }
-    let pool = super::open_database(&target, 2).await?;
+    let pool = crate::cli::open_database(&target, 2).await?;
     if !seed::is_seeded(&pool).await? {
         let s = seed::seed(&pool, a.seed, a.cases).await?;
         eprintln!(
@@ -54,5 +54,5 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
             tr(lang, &format!("role.{}", role.as_str()))
         );
     }
-    super::tui::run(settings, Some(target)).await
+    crate::cli::tui::run(settings, Some(target)).await
 }

@@ -5,19 +5,16 @@
 //! due` counted through a year whose holidays are not loaded (the date printed is provisional);
 //! 5 `reconcile` finished with exceptions remaining.
 
-pub mod accountability;
+pub mod accounts;
 pub mod audit;
-mod auth;
-pub mod calendar;
-pub mod catalog;
+pub mod cases;
+pub mod catalogue;
 pub mod config_cmd;
 pub mod db;
 pub mod demo;
-pub mod lookup;
-pub mod reconcile;
-pub mod report;
-pub mod route;
-pub mod supervise;
+pub mod fees;
+pub mod routing;
+pub mod time;
 pub mod tui;
 
 use std::path::PathBuf;
@@ -85,32 +82,32 @@ pub enum Cmd {
     Audit(audit::AuditCmd),
     /// The working-day calendar: import a year's holidays, show a year, count a due date.
     #[command(subcommand)]
-    Calendar(calendar::CalendarCmd),
+    Calendar(time::calendar::CalendarCmd),
     /// The service catalogue: list, show an item as a file, add or change (put), retire.
     #[command(subcommand)]
-    Catalog(catalog::CatalogCmd),
+    Catalog(catalogue::CatalogCmd),
     /// One supervision run: issue yellow and red cards (once per case and level) and notify.
     Supervise,
     /// Reports: efficiency per department; suspicious sequences.
     #[command(subcommand)]
-    Report(report::ReportCmd),
+    Report(time::report::ReportCmd),
     /// Accountability records from red cards: list, open, close (supervisors).
     #[command(subcommand)]
-    Accountability(accountability::AccountabilityCmd),
+    Accountability(time::accountability::AccountabilityCmd),
     /// Find a case by number, name, ID number or phone (or their tails); masked.
-    Lookup(lookup::LookupArgs),
+    Lookup(cases::lookup::LookupArgs),
     /// Night-shift reconciliation: import the fiscal export, match, summarise, close the day.
     /// Exit 0 all matched, 5 exceptions remain.
-    Reconcile(reconcile::ReconcileArgs),
+    Reconcile(fees::reconcile::ReconcileArgs),
     /// Business days: reopen a closed day (supervisors).
     #[command(subcommand)]
-    Day(reconcile::DayCmd),
+    Day(fees::reconcile::DayCmd),
     /// Fee assessments and exceptions: cancel, adjust, link, refund, note (cashiers, audited).
     #[command(subcommand)]
-    Fee(reconcile::FeeCmd),
+    Fee(fees::reconcile::FeeCmd),
     /// Parallel approval: routing templates (administrators), a case's route.
     #[command(subcommand)]
-    Route(route::RouteCmd),
+    Route(routing::RouteCmd),
 }
 
 impl GlobalArgs {
@@ -175,16 +172,16 @@ pub fn main() -> ExitCode {
             Some(Cmd::Db(c)) => db::run(&settings, c).await,
             Some(Cmd::Config(c)) => config_cmd::run(&settings, c),
             Some(Cmd::Audit(c)) => audit::run(&settings, c).await,
-            Some(Cmd::Calendar(c)) => calendar::run(&settings, c).await,
-            Some(Cmd::Catalog(c)) => catalog::run(&settings, c).await,
-            Some(Cmd::Supervise) => supervise::run(&settings).await,
-            Some(Cmd::Report(c)) => report::run(&settings, c).await,
-            Some(Cmd::Accountability(c)) => accountability::run(&settings, c).await,
-            Some(Cmd::Lookup(a)) => lookup::run(&settings, a).await,
-            Some(Cmd::Reconcile(a)) => reconcile::run(&settings, a).await,
-            Some(Cmd::Day(c)) => reconcile::day(&settings, c).await,
-            Some(Cmd::Fee(c)) => reconcile::fee(&settings, c).await,
-            Some(Cmd::Route(c)) => route::run(&settings, c).await,
+            Some(Cmd::Calendar(c)) => time::calendar::run(&settings, c).await,
+            Some(Cmd::Catalog(c)) => catalogue::run(&settings, c).await,
+            Some(Cmd::Supervise) => time::supervise::run(&settings).await,
+            Some(Cmd::Report(c)) => time::report::run(&settings, c).await,
+            Some(Cmd::Accountability(c)) => time::accountability::run(&settings, c).await,
+            Some(Cmd::Lookup(a)) => cases::lookup::run(&settings, a).await,
+            Some(Cmd::Reconcile(a)) => fees::reconcile::run(&settings, a).await,
+            Some(Cmd::Day(c)) => fees::reconcile::day(&settings, c).await,
+            Some(Cmd::Fee(c)) => fees::reconcile::fee(&settings, c).await,
+            Some(Cmd::Route(c)) => routing::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

@@ -4,7 +4,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::signal::unix::{SignalKind, signal};
 
-use super::Failure;
+use crate::cli::Failure;
 use crate::config::Settings;
 use crate::store::{Target, seed};
 use crate::ui::app::{App, AppConfig};
@@ -23,7 +23,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
         Some(t) => t,
         None => Target::from_settings(settings)?,
     };
-    let pool = super::open_database(&target, 5).await?;
+    let pool = crate::cli::open_database(&target, 5).await?;
 
     let (demo_accounts, demo_password) = if is_demo {
         (
@@ -93,7 +93,11 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     if let Some(op) = &app.session {
         let recorded = tokio::time::timeout(
             std::time::Duration::from_secs(2),
-            crate::store::operators::record_session(&pool, op.operator_id, "session.logout"),
+            crate::store::accounts::operators::record_session(
+                &pool,
+                op.operator_id,
+                "session.logout",
+            ),
         )
         .await;
         if !matches!(recorded, Ok(Ok(()))) {

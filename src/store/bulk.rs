@@ -10,7 +10,7 @@
 
 use sqlx::PgConnection;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// What `set_aside` removed from a table, to be put back by `restore`.
 pub(super) struct SetAside {

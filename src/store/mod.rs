@@ -1,29 +1,16 @@
 //! PostgreSQL through sqlx: one module per aggregate. Store functions never draw and never decide
 //! how something looks; they return data or a typed error.
 
-pub mod accountability;
+pub mod accounts;
 pub mod audit;
 mod bulk;
-pub mod calendar;
-pub mod case_queue;
 pub mod cases;
-pub mod catalog;
-pub mod departments;
-pub mod fee_exceptions;
+pub mod catalogue;
 pub mod fees;
 pub mod local_pg;
-pub mod lookup;
-pub mod operators;
-pub mod report;
 pub mod routing;
-pub mod routing_view;
 pub mod seed;
-mod seed_cases;
-pub mod seed_fees;
-pub mod seed_items;
-pub mod seed_routing;
-pub mod supervision;
-pub mod time_limits;
+pub mod time;
 
 use std::time::Duration;
 
@@ -80,7 +67,7 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
     #[error("not permitted: {0:?}")]
-    Forbidden(crate::domain::permission::Permission),
+    Forbidden(crate::domain::accounts::permission::Permission),
     /// Someone changed the row since it was read (optimistic locking).
     #[error("the {0} was changed by someone else; reload it")]
     Stale(String),
@@ -261,7 +248,7 @@ pub async fn migrate(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
     // counted on the calendar it shipped.
     if new.contains(&8) && !before.is_empty() {
         let mut conn = pool.acquire().await?;
-        calendar::refresh_due_dates(&mut conn, None).await?;
+        time::calendar::refresh_due_dates(&mut conn, None).await?;
     }
     Ok(new)
 }

@@ -1,23 +1,23 @@
 //! Everything that can happen to the UI, as one enum, and the database work it can ask for.
 
-use crate::domain::calendar::Thresholds;
+use crate::domain::time::calendar::Thresholds;
 use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Local};
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::store::accounts::departments::DepartmentRow;
+use crate::store::accounts::operators::{LoginOutcome, Purpose};
 use crate::store::audit::AuditEntry;
+use crate::store::cases::lookup::{Access, Hit, Revealed};
 use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
-use crate::store::catalog::{Guide, ItemFilter, ItemRow, Material};
-use crate::store::departments::DepartmentRow;
-use crate::store::fee_exceptions::{Noted, Total};
+use crate::store::catalogue::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::fees::Classified;
-use crate::store::lookup::{Access, Hit, Revealed};
-use crate::store::operators::{LoginOutcome, Purpose};
-use crate::store::report::EfficiencyRow;
-use crate::store::routing_view::{BranchRow, RouteView};
-use crate::store::supervision::{BoardRow, NotificationRow};
+use crate::store::fees::exceptions::{Noted, Total};
+use crate::store::routing::view::{BranchRow, RouteView};
+use crate::store::time::report::EfficiencyRow;
+use crate::store::time::supervision::{BoardRow, NotificationRow};
 
 #[derive(Debug, Clone)]
 pub enum Action {

@@ -1,36 +1,36 @@
 //! Application state and its update function. `update` is synchronous and pure with respect to
 //! the outside world: it changes state and returns the database tasks to start.
 
-use crate::domain::calendar::Thresholds;
+use crate::domain::time::calendar::Thresholds;
 use chrono::{DateTime, Local};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, DbState, Task, TaskError};
-use super::keymap::{Command, Context, Key, Keymap};
-use super::screens::catalogue::CatalogueState;
-use super::screens::intake::{Field as IntakeField, IntakeForm};
-use super::screens::login::LoginForm;
-use super::screens::queue::QueueState;
-use super::theme::Theme;
-use super::widgets::command_line::CommandLine;
-use super::widgets::filter_line::FilterLine;
-use crate::domain::role::Role;
+use crate::domain::accounts::role::Role;
 use crate::i18n::Lang;
+use crate::store::accounts::departments::DepartmentRow;
+use crate::store::accounts::operators::{LoginOutcome, Operator, Purpose};
 use crate::store::audit::AuditEntry;
-use crate::store::departments::DepartmentRow;
+use crate::store::cases::lookup::Access;
 use crate::store::fees::Classified;
-use crate::store::lookup::Access;
-use crate::store::operators::{LoginOutcome, Operator, Purpose};
-use crate::store::report::EfficiencyRow;
-use crate::store::supervision::{BoardRow, NotificationRow};
-use crate::ui::screens::lookup::LookupState;
+use crate::store::time::report::EfficiencyRow;
+use crate::store::time::supervision::{BoardRow, NotificationRow};
+use crate::ui::action::{Action, DbState, Task, TaskError};
+use crate::ui::keymap::{Command, Context, Key, Keymap};
+use crate::ui::screens::accounts::login::LoginForm;
+use crate::ui::screens::cases::intake::{Field as IntakeField, IntakeForm};
+use crate::ui::screens::cases::lookup::LookupState;
+use crate::ui::screens::cases::queue::QueueState;
+use crate::ui::screens::catalogue::CatalogueState;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::command_line::CommandLine;
+use crate::ui::widgets::filter_line::FilterLine;
 
-pub use super::screen::Screen;
+pub use crate::ui::screen::Screen;
 
-pub use super::list_view::ListView;
-pub use super::msg::{Level, Msg};
+pub use crate::ui::list_view::ListView;
+pub use crate::ui::msg::{Level, Msg};
 
 /// What the app needs at start, from configuration.
 #[derive(Debug, Clone)]
@@ -80,7 +80,7 @@ pub struct App {
     pub audit: ListView<AuditEntry>,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
-    pub routing: super::screens::routing::RoutingState,
+    pub routing: crate::ui::screens::routing::RoutingState,
     /// My unread notifications, for the header.
     pub unread: i64,
     pub access: ListView<Access>,
@@ -95,7 +95,7 @@ pub struct App {
     pub recon_closed: bool,
     /// Expected against received by department and item; shown instead of the exceptions
     /// while `recon_totals_shown` (`t`).
-    pub recon_totals: Vec<crate::store::fee_exceptions::Total>,
+    pub recon_totals: Vec<crate::store::fees::exceptions::Total>,
     pub recon_totals_shown: bool,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
@@ -596,7 +596,7 @@ impl App {
         };
         if self.confirm_quit.is_some() {
             match key.code {
-                super::keymap::KeyCodeOrd::Char('y' | 'Y') => self.should_quit = true,
+                crate::ui::keymap::KeyCodeOrd::Char('y' | 'Y') => self.should_quit = true,
                 _ => self.confirm_quit = None,
             }
             return vec![];

@@ -1,16 +1,16 @@
 //! Commands: what each keymap command does, and opening and reloading screens.
 
-use super::action::{FeeAction, Task};
-use super::app::{App, Level, ListView, Msg, Screen};
-use super::keymap::Command;
-use super::screens::catalogue::CatalogueState;
-use super::screens::intake::IntakeForm;
-use super::screens::login::LoginForm;
-use super::screens::queue::QueueState;
-use super::widgets::command_line::{CommandLine, Parsed};
-use super::widgets::filter_line::{FilterLine, LinePurpose};
-use crate::domain::permission::{Permission, allows};
+use crate::domain::accounts::permission::{Permission, allows};
 use crate::i18n::Lang;
+use crate::ui::action::{FeeAction, Task};
+use crate::ui::app::{App, Level, ListView, Msg, Screen};
+use crate::ui::keymap::Command;
+use crate::ui::screens::accounts::login::LoginForm;
+use crate::ui::screens::cases::intake::IntakeForm;
+use crate::ui::screens::cases::queue::QueueState;
+use crate::ui::screens::catalogue::CatalogueState;
+use crate::ui::widgets::command_line::{CommandLine, Parsed};
+use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
 
 /// Rows moved by PgUp/PgDn.
 const PAGE: isize = 10;
@@ -136,7 +136,7 @@ impl App {
                                 viewer: op.operator_id,
                                 case_id,
                                 version,
-                                kind: crate::store::time_limits::SUSPENSION_KINDS[kind],
+                                kind: crate::store::time::limits::SUSPENSION_KINDS[kind],
                                 reason: fl.text(),
                             }],
                             None => vec![],

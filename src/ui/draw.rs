@@ -5,11 +5,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::action::DbState;
-use super::app::{App, Screen};
-use super::screens;
-use super::widgets::{centered, command_line, filter_line, hint_bar, status_bar};
 use crate::i18n::{tr, trf};
+use crate::ui::action::DbState;
+use crate::ui::app::{App, Screen};
+use crate::ui::screens;
+use crate::ui::widgets::{centered, command_line, filter_line, hint_bar, status_bar};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -45,20 +45,20 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     draw_header(f, app, header);
 
     if app.session.is_none() || app.locked {
-        screens::login::draw(f, app, body);
+        screens::accounts::login::draw(f, app, body);
     } else {
         match app.screen {
             Screen::Home => screens::home::draw(f, app, body),
-            Screen::Intake => screens::intake::draw(f, app, body),
-            Screen::Queue => screens::queue::draw(f, app, body),
+            Screen::Intake => screens::cases::intake::draw(f, app, body),
+            Screen::Queue => screens::cases::queue::draw(f, app, body),
             Screen::Catalogue => screens::catalogue::draw(f, app, body),
-            Screen::Departments => screens::departments::draw(f, app, body),
+            Screen::Departments => screens::accounts::departments::draw(f, app, body),
             Screen::Audit => screens::audit::draw(f, app, body),
-            Screen::Overdue => screens::supervision::draw_board(f, app, body),
-            Screen::Notices => screens::supervision::draw_notices(f, app, body),
-            Screen::Access => screens::lookup::draw_access_log(f, app, body),
-            Screen::Report => screens::report::draw(f, app, body),
-            Screen::Reconcile => screens::reconcile::draw(f, app, body),
+            Screen::Overdue => screens::time::supervision::draw_board(f, app, body),
+            Screen::Notices => screens::time::supervision::draw_notices(f, app, body),
+            Screen::Access => screens::cases::lookup::draw_access_log(f, app, body),
+            Screen::Report => screens::time::report::draw(f, app, body),
+            Screen::Reconcile => screens::fees::reconcile::draw(f, app, body),
             Screen::Routing => screens::routing::draw(f, app, body),
         }
     }
@@ -76,7 +76,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             };
             f.render_widget(Clear, above);
             f.render_widget(
-                Paragraph::new(super::widgets::msg_line(m, app.lang, &t)),
+                Paragraph::new(crate::ui::widgets::msg_line(m, app.lang, &t)),
                 above,
             );
         }
@@ -89,7 +89,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         command_line::draw(f, app, hint, above);
     }
     if app.lookup.is_some() {
-        screens::lookup::draw_palette(f, app, body);
+        screens::cases::lookup::draw_palette(f, app, body);
     }
     if app.help.is_some() {
         screens::help::draw(f, app, body);

@@ -11,9 +11,9 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::action::Action;
-use super::app::App;
-use super::tasks::TaskRunner;
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::tasks::TaskRunner;
 
 /// Lets a backend wrap a frame in synchronized-update codes (no tearing over slow links).
 pub trait FrameSync {
@@ -64,7 +64,7 @@ where
     loop {
         if app.take_dirty() {
             terminal.backend_mut().begin_frame();
-            terminal.draw(|f| super::draw::draw(f, app))?;
+            terminal.draw(|f| crate::ui::draw::draw(f, app))?;
             terminal.backend_mut().end_frame();
         }
         if app.should_quit {

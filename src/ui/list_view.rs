@@ -1,6 +1,6 @@
 //! Rows of a table screen and the selection in them.
 
-use super::action::TaskError;
+use crate::ui::action::TaskError;
 
 /// Rows of a table screen, loaded by a task.
 #[derive(Debug, Clone)]

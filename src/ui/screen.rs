@@ -1,7 +1,7 @@
 //! The screens: their names on the command line, their titles, and the keymap contexts each
 //! one searches.
 
-use super::keymap::Context;
+use crate::ui::keymap::Context;
 
 /// The screens reachable by name from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,13 +8,14 @@ use sqlx::PgPool;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
-use crate::domain::calendar::Thresholds;
-use crate::domain::lockout::LockoutPolicy;
+use crate::domain::accounts::lockout::LockoutPolicy;
+use crate::domain::time::calendar::Thresholds;
 use crate::store::{
-    audit, cases, catalog, departments, fee_exceptions, fees, lookup, operators, report, routing,
-    routing_view, supervision, time_limits,
+    accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue, fees,
+    fees::exceptions as fee_exceptions, routing, routing::view as routing_view,
+    time::limits as time_limits, time::report, time::supervision,
 };
+use crate::ui::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
@@ -118,16 +119,18 @@ impl TaskRunner {
                         .map_err(TaskError::from),
                 )),
                 Task::LoadCatalogue { filter } => Some(Action::CatalogueLoaded(
-                    catalog::list(&pool, &filter).await.map_err(TaskError::from),
+                    catalogue::list(&pool, &filter)
+                        .await
+                        .map_err(TaskError::from),
                 )),
                 Task::LoadGuide { item_id } => {
                     let result = async {
-                        let guide = catalog::guide(&pool, item_id)
+                        let guide = catalogue::guide(&pool, item_id)
                             .await?
                             .ok_or(crate::store::StoreError::NotFound("item"))?;
                         Ok::<_, crate::store::StoreError>((
                             guide,
-                            catalog::materials(&pool, item_id).await?,
+                            catalogue::materials(&pool, item_id).await?,
                         ))
                     }
                     .await

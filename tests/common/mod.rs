@@ -6,9 +6,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use onewindow::domain::role::Role;
+use onewindow::domain::accounts::role::Role;
 use onewindow::i18n::Lang;
-use onewindow::store::operators::{LoginOutcome, Operator, Purpose};
+use onewindow::store::accounts::operators::{LoginOutcome, Operator, Purpose};
 use onewindow::ui::action::{Action, DbState};
 use onewindow::ui::app::{App, AppConfig};
 use onewindow::ui::keymap::Keymap;
@@ -192,7 +192,7 @@ pub fn queue_row(
         // Case 5 waits for a special procedure: its clock stands still.
         suspended: i == 5,
         extension_days: 0,
-        remaining: (status == "accepted").then(|| onewindow::domain::calendar::Remaining {
+        remaining: (status == "accepted").then(|| onewindow::domain::time::calendar::Remaining {
             days: [-1, 0, 2, 4][i as usize % 4],
             overdue: i % 4 == 0,
         }),
@@ -222,7 +222,7 @@ pub async fn accept_item(
         .fetch_one(pool)
         .await
         .unwrap();
-    let provided = onewindow::store::catalog::materials(pool, item_id)
+    let provided = onewindow::store::catalogue::materials(pool, item_id)
         .await
         .unwrap()
         .iter()
@@ -257,7 +257,10 @@ pub async fn assessed(pool: &sqlx::PgPool, clerk: i64) -> String {
         panic!("{out:?}")
     };
     assert_eq!(fen, 2000);
-    assert!(onewindow::domain::payment_code::is_valid(&code), "{code}");
+    assert!(
+        onewindow::domain::fees::payment_code::is_valid(&code),
+        "{code}"
+    );
     code
 }
 

@@ -1,20 +1,14 @@
 //! One module per screen: its state (when it has its own) and its drawing.
 
+pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod catalogue;
-pub mod clock;
-pub mod departments;
+pub mod fees;
 pub mod help;
 pub mod home;
-pub mod intake;
-pub mod login;
-pub mod lookup;
-pub mod queue;
-pub mod queue_columns;
-pub mod reconcile;
-pub mod report;
 pub mod routing;
-pub mod supervision;
+pub mod time;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

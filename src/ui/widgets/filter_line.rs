@@ -60,7 +60,7 @@ pub enum LinePurpose {
     /// A note on a receipt or an assessment, as of the day shown.
     Annotate {
         date: chrono::NaiveDate,
-        on: crate::store::fee_exceptions::Noted,
+        on: crate::store::fees::exceptions::Noted,
     },
 }
 
@@ -120,7 +120,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             format!("{} ", crate::i18n::tr(app.lang, "notices.comment"))
         }
         LinePurpose::Suspend { kind, .. } => {
-            let name = crate::store::time_limits::SUSPENSION_KINDS[kind];
+            let name = crate::store::time::limits::SUSPENSION_KINDS[kind];
             crate::i18n::trf(
                 app.lang,
                 "clock.suspend_prompt",

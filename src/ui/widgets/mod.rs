@@ -8,10 +8,10 @@ pub mod status_bar;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::app::{Level, Msg};
-use super::keymap::{Command, Context, Keymap};
-use super::theme::Theme;
 use crate::i18n::{Lang, tr};
+use crate::ui::app::{Level, Msg};
+use crate::ui::keymap::{Command, Context, Keymap};
+use crate::ui::theme::Theme;
 
 /// "Tab next field · Enter sign in", from the live keymap: a remapped key shows as remapped, an
 /// unbound command is left out, and commands with the same label share it ("? Esc close").

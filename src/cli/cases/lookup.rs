@@ -1,0 +1,60 @@
+//! `onewindow lookup QUERY`: the lookup palette's answer as a table, masked, for a quick answer
+//! on the phone without entering the TUI. Signed in like the other operator commands.
+
+use clap::Args;
+use unicode_width::UnicodeWidthStr;
+
+use crate::cli::Failure;
+use crate::config::Settings;
+use crate::store::{Target, cases::lookup};
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// A case number or its tail, a name or part of it, an ID number or its last characters, a
+    /// phone or its tail.
+    pub query: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.width())))
+}
+
+pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
+    let target = Target::from_settings(settings)?;
+    let pool = crate::cli::open_database(&target, 2).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let hits = lookup::lookup(&pool, me.operator_id, &a.query, a.limit).await?;
+    let rows: Vec<[String; 6]> = hits
+        .iter()
+        .map(|h| {
+            [
+                h.kind.clone(),
+                h.case_no.clone(),
+                h.masked_applicant(),
+                h.department_code.clone(),
+                h.status.clone(),
+                h.item_zh.clone(),
+            ]
+        })
+        .collect();
+    let header = ["kind", "case", "applicant", "dept", "status", "item"].map(String::from);
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            std::iter::once(&header)
+                .chain(rows.iter())
+                .map(|r| r[i].width())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in std::iter::once(&header).chain(rows.iter()) {
+        let line: Vec<String> = r.iter().zip(&widths).map(|(s, w)| pad(s, *w)).collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    if hits.is_empty() {
+        eprintln!("nothing found for \"{}\"", a.query.trim());
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! **catalogue** — the commands. The service catalogue (事项目录) and its service guides (办事指南), the
+//! public disclosure of every item.
+//!
+//! Rules kept: Items are versioned (a stale change is refused); materials, fees and limits are data
+//! an administrator edits as files.
+//! Docs: docs/catalogue.md.
+//!
+//! `onewindow catalog list | show | put | retire`: the service catalogue from the command line.
+//! Changes are the administrators' (signed in like `calendar import`), audited.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::cli::{EXIT_USAGE, Failure};
+use crate::config::Settings;
+use crate::domain::catalogue::item_file;
+use crate::store::catalogue::{self, ItemFilter, PutOutcome};
+use crate::store::{StoreError, Target};
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// List the items: code, department, category, limits, instant or not.
+    List {
+        /// Code or name contains this.
+        #[arg(long)]
+        search: Option<String>,
+        /// Include retired items.
+        #[arg(long)]
+        retired: bool,
+    },
+    /// Print one item as an item file, ready to edit and `put` back.
+    Show { code: String },
+    /// Add an item, or change one (the file keeps the `version` that `show` printed).
+    Put {
+        file: PathBuf,
+        /// Check the file only; nothing is saved.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Retire an item: it keeps its cases but takes no new ones.
+    Retire {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
+    if let CatalogCmd::Put { file, check: true } = &cmd {
+        let def = read(file)?;
+        println!(
+            "{}: {} {} — valid, not saved (--check)",
+            file.display(),
+            def.code,
+            def.name_zh
+        );
+        return Ok(());
+    }
+    let target = Target::from_settings(settings)?;
+    let pool = crate::cli::open_database(&target, 2).await?;
+    match cmd {
+        CatalogCmd::List { search, retired } => {
+            let items = catalogue::list(
+                &pool,
+                &ItemFilter {
+                    text: search,
+                    include_retired: retired,
+                    ..ItemFilter::default()
+                },
+            )
+            .await?;
+            println!("code\tdepartment\tcategory\tstatutory\tpromised\tinstant\tretired\tname");
+            for i in &items {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    i.code,
+                    i.department_code,
+                    i.category,
+                    i.statutory_days,
+                    i.promised_days,
+                    if i.is_instant { "yes" } else { "no" },
+                    if i.retired { "yes" } else { "no" },
+                    i.name_zh
+                );
+            }
+            Ok(())
+        }
+        CatalogCmd::Show { code } => {
+            let mut conn = pool.acquire().await.map_err(StoreError::from)?;
+            let Some((_, def, retired)) = catalogue::item_def(&mut conn, &code).await? else {
+                return Err(format!("no item {code}").into());
+            };
+            if retired {
+                println!("# RETIRED: this item takes no new cases.");
+            }
+            print!("{}", def.to_toml());
+            Ok(())
+        }
+        CatalogCmd::Put { file, .. } => {
+            let def = read(&file)?;
+            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            match catalogue::put(&pool, me.operator_id, &def).await {
+                Ok(PutOutcome::Added { .. }) => println!("added {} {}", def.code, def.name_zh),
+                Ok(PutOutcome::Changed { fields, .. }) => {
+                    println!("changed {}: {}", def.code, fields.join(", "))
+                }
+                Ok(PutOutcome::Unchanged) => println!("{}: nothing changed", def.code),
+                Err(StoreError::Invalid { field, reason }) => {
+                    return Err(Failure {
+                        code: EXIT_USAGE,
+                        message: format!("{}: {field}: {reason}; nothing saved", file.display()),
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
+            Ok(())
+        }
+        CatalogCmd::Retire { code, reason } => {
+            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            catalogue::retire_by_code(&pool, me.operator_id, &code, &reason).await?;
+            println!("retired {code}");
+            Ok(())
+        }
+    }
+}
+
+fn read(file: &PathBuf) -> Result<item_file::ItemDef, Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    item_file::parse(&text).map_err(|errors| Failure {
+        code: EXIT_USAGE,
+        message: format!(
+            "{} has {} problem(s), nothing was saved:\n{}",
+            file.display(),
+            errors.len(),
+            errors
+                .iter()
+                .map(|e| format!("  {}: {e}", file.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    })
+}

@@ -1,0 +1,143 @@
+//! `onewindow calendar import | show | due`: the working-day calendar (docs/supervision.md).
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use clap::Subcommand;
+
+use crate::cli::{EXIT_PROVISIONAL, EXIT_USAGE, Failure};
+use crate::config::Settings;
+use crate::domain::time::calendar::Special;
+use crate::domain::time::calendar_file;
+use crate::store::{self, Target};
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Load (or replace) a year's holiday notice from a TOML file; administrators only.
+    /// Recomputes the due dates it affects.
+    Import {
+        file: PathBuf,
+        /// Check the file and print what it holds, without loading it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// List a loaded year's holidays and make-up working days.
+    Show {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Print the date N working days after a day (the day itself does not count). Exit 4 when
+    /// the count runs into a year not loaded: the date printed is then provisional.
+    Due {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: NaiveDate,
+        #[arg(long, value_name = "N")]
+        days: u32,
+    },
+}
+
+pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
+    match cmd {
+        CalendarCmd::Import { file, check } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let notice = calendar_file::parse(&text).map_err(|errors| Failure {
+                code: EXIT_USAGE,
+                message: format!(
+                    "{} has {} problem(s), nothing was loaded:\n{}",
+                    file.display(),
+                    errors.len(),
+                    errors
+                        .iter()
+                        .map(|e| format!("  {}: {e}", file.display()))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            })?;
+            let holidays = notice
+                .days
+                .iter()
+                .filter(|d| d.1 == Special::Holiday)
+                .count();
+            let workdays = notice.days.len() - holidays;
+            if check {
+                println!(
+                    "{}: {} ({}): {holidays} holidays, {workdays} make-up working days; not loaded (--check)",
+                    file.display(),
+                    notice.year,
+                    notice.notice
+                );
+                return Ok(());
+            }
+            let target = Target::from_settings(settings)?;
+            let pool = crate::cli::open_database(&target, 2).await?;
+            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            let report = store::time::calendar::import(&pool, me.operator_id, &notice).await?;
+            println!(
+                "{} {} ({}): {holidays} holidays, {workdays} make-up working days; {} open case due dates recomputed",
+                if report.replaced {
+                    "replaced"
+                } else {
+                    "loaded"
+                },
+                notice.year,
+                notice.notice,
+                report.recomputed
+            );
+            Ok(())
+        }
+        CalendarCmd::Show { year } => {
+            let target = Target::from_settings(settings)?;
+            let pool = crate::cli::open_database(&target, 2).await?;
+            let Some(y) = store::time::calendar::show(&pool, year).await? else {
+                return Err(Failure {
+                    code: crate::cli::EXIT_ERROR,
+                    message: format!(
+                        "{year} is not loaded: load its notice with `onewindow calendar import FILE`"
+                    ),
+                });
+            };
+            println!(
+                "# {year}: {} — loaded {} by {}",
+                y.notice,
+                y.loaded_at
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M"),
+                y.loaded_by.as_deref().unwrap_or("onewindow (shipped)")
+            );
+            for (d, kind, name) in &y.days {
+                println!(
+                    "{d}  {}  {:<7}  {name}",
+                    weekday_zh(*d),
+                    match kind {
+                        Special::Holiday => "holiday",
+                        Special::Workday => "workday",
+                    }
+                );
+            }
+            Ok(())
+        }
+        CalendarCmd::Due { from, days } => {
+            let target = Target::from_settings(settings)?;
+            let pool = crate::cli::open_database(&target, 2).await?;
+            let due = store::time::calendar::due(&pool, from, days).await?;
+            println!("{}", due.date.format("%Y-%m-%d"));
+            if due.provisional() {
+                let years: Vec<String> = due.missing_years.iter().map(|y| y.to_string()).collect();
+                return Err(Failure {
+                    code: EXIT_PROVISIONAL,
+                    message: format!(
+                        "provisional: the holidays of {} are not loaded, so only weekends were skipped there",
+                        years.join(", ")
+                    ),
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+fn weekday_zh(d: NaiveDate) -> &'static str {
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [d.weekday().num_days_from_monday() as usize]
+}

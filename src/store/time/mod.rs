@@ -1,0 +1,12 @@
+//! **time** — the database side. Time: the working-day calendar, time limits with suspensions and
+//! extensions, supervision (warning cards, notices), efficiency reports and accountability.
+//!
+//! Rules kept: Due dates count working days from the loaded holiday notices (provisional where a
+//! year is missing); times come from the database clock.
+//! Docs: docs/time-limits.md, docs/supervision.md.
+
+pub mod accountability;
+pub mod calendar;
+pub mod limits;
+pub mod report;
+pub mod supervision;
