@@ -6,6 +6,7 @@ pub mod audit;
 mod bulk;
 pub mod cases;
 pub mod catalogue;
+pub mod constraints;
 pub mod fees;
 pub mod local_pg;
 pub mod routing;

@@ -19,7 +19,7 @@ use crate::store::time::supervision::{BoardRow, NotificationRow};
 use crate::ui::action::{Action, DbState, Task, TaskError};
 use crate::ui::keymap::{Command, Context, Key, Keymap};
 use crate::ui::screens::accounts::login::LoginForm;
-use crate::ui::screens::cases::intake::{Field as IntakeField, IntakeForm};
+use crate::ui::screens::cases::intake::IntakeForm;
 use crate::ui::screens::cases::lookup::LookupState;
 use crate::ui::screens::cases::queue::QueueState;
 use crate::ui::screens::catalogue::CatalogueState;
@@ -189,12 +189,7 @@ impl App {
             || self.filter_line.is_some()
             || self.session.is_none()
             || self.locked
-            || (self.screen == Screen::Intake
-                && self.intake.outcome.is_none()
-                && !matches!(
-                    self.intake.focus,
-                    IntakeField::Kind | IntakeField::Materials
-                ))
+            || (self.screen == Screen::Intake && self.intake.text_focused())
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Task> {
@@ -210,17 +205,7 @@ impl App {
             Action::Paste(text) => {
                 self.last_input = self.mono;
                 self.dirty = true;
-                // Pasted text goes into the focused field, first line only (all fields are
-                // single-line): a pasted newline must not submit a form.
-                let line = text.lines().next().unwrap_or("").to_string();
-                if let Some(c) = &mut self.command_line {
-                    c.insert(&line);
-                } else if let Some(fl) = &mut self.filter_line {
-                    fl.insert(&line);
-                } else if self.session.is_none() || self.locked {
-                    self.login.insert(&line);
-                }
-                vec![]
+                self.paste(&text)
             }
             Action::Resize => {
                 self.dirty = true;

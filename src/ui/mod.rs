@@ -11,6 +11,7 @@ pub mod input;
 pub mod keymap;
 pub mod list_view;
 pub mod msg;
+pub mod paste;
 pub mod screen;
 pub mod screens;
 pub mod tasks;

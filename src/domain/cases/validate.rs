@@ -4,6 +4,45 @@
 
 use chrono::NaiveDate;
 
+/// The longest applicant name, in characters: the database holds the same limit
+/// (`cases_applicant_name_check`, migrations/0007_cases.sql).
+pub const NAME_MAX_CHARS: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextError {
+    /// Nothing but spaces.
+    Empty,
+    /// Longer than the database takes.
+    TooLong,
+    /// A control character (NUL, escape, …), which no name or address holds.
+    Control,
+}
+
+/// Checks an applicant's name: not empty, at most `NAME_MAX_CHARS` characters, no control
+/// characters. Returns it trimmed, as it is saved.
+pub fn applicant_name(input: &str) -> Result<&str, TextError> {
+    let s = input.trim();
+    if s.is_empty() {
+        Err(TextError::Empty)
+    } else if s.chars().count() > NAME_MAX_CHARS {
+        Err(TextError::TooLong)
+    } else if s.chars().any(char::is_control) {
+        Err(TextError::Control)
+    } else {
+        Ok(s)
+    }
+}
+
+/// Checks an address (it may be empty): no control characters. Returns it trimmed.
+pub fn address(input: &str) -> Result<&str, TextError> {
+    let s = input.trim();
+    if s.chars().any(char::is_control) {
+        Err(TextError::Control)
+    } else {
+        Ok(s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdError {
     /// Not 18 characters.

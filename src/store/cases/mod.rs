@@ -88,9 +88,8 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
 /// Checks the applicant fields again (the form checks them first, for its messages); the store
 /// never trusts a client.
 fn check_applicant(i: &Intake, today: NaiveDate) -> Result<(String, String), StoreError> {
-    if i.name.trim().is_empty() {
-        return Err(invalid("name", "empty"));
-    }
+    validate::applicant_name(&i.name).map_err(|e| invalid("name", format!("{e:?}")))?;
+    validate::address(&i.address).map_err(|e| invalid("address", format!("{e:?}")))?;
     let id = match i.kind {
         ApplicantKind::Person => validate::resident_id(&i.id_no, today),
         ApplicantKind::Organisation => validate::credit_code(&i.id_no),
@@ -193,7 +192,8 @@ pub async fn intake(
     .bind(due.date)
     .bind(due.provisional())
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| crate::store::constraints::refine(e.into()))?;
     sqlx::query(
         "insert into case_materials (case_id, material_id, provided)
          select $1, material_id, material_id = any($2) from item_materials

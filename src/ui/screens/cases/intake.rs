@@ -1,6 +1,8 @@
 //! The intake form (一窗受理): item, applicant, materials. Every field is checked when the form is
-//! submitted; a bad field gets its reason beside it and keeps what was typed; nothing is saved
-//! until the whole form is valid. The answer is a receipt (受理通知书) or a correction notice
+//! submitted and again when it is left (its reason goes once it is right); a bad field gets its
+//! reason beside it and keeps what was typed; nothing is saved until the whole form is valid. The
+//! checks match the database's constraints (`store::constraints`); a refusal that still gets
+//! through is shown beside the field it names. The answer is a receipt (受理通知书) or a correction notice
 //! (补正告知) listing exactly what is missing.
 
 use chrono::NaiveDate;
@@ -12,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui_textarea::TextArea;
 
-use crate::domain::cases::validate::{self, IdError};
+use crate::domain::cases::validate::{self, IdError, TextError};
 use crate::i18n::{Lang, tr};
 use crate::store::cases::{ApplicantKind, Intake, IntakeOutcome};
 use crate::store::catalogue::{ItemRow, Material};
@@ -97,6 +99,28 @@ impl Default for IntakeForm {
     }
 }
 
+fn text_error(e: TextError) -> &'static str {
+    match e {
+        TextError::Empty => "intake.err.required",
+        TextError::TooLong => "intake.err.name_long",
+        TextError::Control => "intake.err.control",
+    }
+}
+
+/// The form's field a store refusal names (`StoreError::Invalid`'s field).
+fn field_named(name: &str) -> Option<Field> {
+    Some(match name {
+        "item" => Field::Item,
+        "name" => Field::Name,
+        "id_no" => Field::IdNo,
+        "phone" => Field::Phone,
+        "address" => Field::Address,
+        "first_inquiry" => Field::FirstInquiry,
+        "materials" => Field::Materials,
+        _ => return None,
+    })
+}
+
 fn text(t: &TextArea) -> String {
     t.lines().concat()
 }
@@ -147,44 +171,137 @@ impl IntakeForm {
         self.focus = ORDER[(i + step).rem_euclid(ORDER.len() as isize) as usize];
     }
 
-    /// Checks every field; the reasons go beside the fields and the first bad field gets focus.
-    pub fn validate(&mut self, today: NaiveDate) -> Option<Intake> {
-        let mut errors = vec![];
-        if self.item.is_none() {
-            errors.push((Field::Item, "intake.err.item"));
-        }
-        if text(&self.name).trim().is_empty() {
-            errors.push((Field::Name, "intake.err.required"));
-        }
-        let id = text(&self.id_no);
-        let id_check = match self.kind {
-            ApplicantKind::Person => validate::resident_id(&id, today).map(|_| ()),
-            ApplicantKind::Organisation => validate::credit_code(&id).map(|_| ()),
-        };
-        if let Err(e) = id_check {
-            errors.push((
-                Field::IdNo,
-                match e {
+    /// A text field of the form has the keyboard (typed characters and pastes go into it).
+    pub fn text_focused(&self) -> bool {
+        self.outcome.is_none() && !matches!(self.focus, Field::Kind | Field::Materials)
+    }
+
+    /// The reason a field is wrong (an i18n key), or None when it is right. The one definition
+    /// of each check: on submit, when a field is left, and while a wrong field is corrected.
+    pub fn check(&self, field: Field, today: NaiveDate) -> Option<&'static str> {
+        match field {
+            Field::Item => self.item.is_none().then_some("intake.err.item"),
+            Field::Name => validate::applicant_name(&text(&self.name))
+                .err()
+                .map(text_error),
+            Field::Address => validate::address(&text(&self.address))
+                .err()
+                .map(text_error),
+            Field::IdNo => {
+                let id = text(&self.id_no);
+                let id_check = match self.kind {
+                    ApplicantKind::Person => validate::resident_id(&id, today).map(|_| ()),
+                    ApplicantKind::Organisation => validate::credit_code(&id).map(|_| ()),
+                };
+                id_check.err().map(|e| match e {
                     IdError::Length => "intake.err.id_length",
                     IdError::BadCharacter => "intake.err.id_character",
                     IdError::UnknownRegion => "intake.err.id_region",
                     IdError::BadBirthDate => "intake.err.id_birth",
                     IdError::CheckCharacter => "intake.err.id_check",
-                },
-            ));
+                })
+            }
+            Field::Phone => validate::phone(&text(&self.phone))
+                .is_err()
+                .then_some("intake.err.phone"),
+            Field::FirstInquiry => {
+                // An operator code: letters, digits, `-` and `_`; whether it exists the store says.
+                let first = text(&self.first_inquiry).trim().to_lowercase();
+                (!first
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    || first.len() > 32)
+                    .then_some("intake.err.first_inquiry")
+            }
+            Field::Kind | Field::Materials => None,
         }
-        if validate::phone(&text(&self.phone)).is_err() {
-            errors.push((Field::Phone, "intake.err.phone"));
+    }
+
+    fn error_of(&self, field: Field) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|e| e.1)
+    }
+
+    fn set_error(&mut self, field: Field, error: Option<&'static str>) {
+        match (self.errors.iter().position(|(f, _)| *f == field), error) {
+            (Some(i), Some(e)) => self.errors[i].1 = e,
+            (Some(i), None) => {
+                self.errors.remove(i);
+            }
+            (None, Some(e)) => {
+                // Kept in form order, so the first reason is the first bad field.
+                let pos = |f: Field| ORDER.iter().position(|o| *o == f);
+                let at = self
+                    .errors
+                    .iter()
+                    .position(|(f, _)| pos(*f) > pos(field))
+                    .unwrap_or(self.errors.len());
+                self.errors.insert(at, (field, e));
+            }
+            (None, None) => {}
         }
-        // An operator code: letters, digits, `-` and `_`; whether it exists the store says.
+    }
+
+    /// A field is left: checked again if anything is in it (or it was wrong), so a reason
+    /// appears at once and a stale one goes.
+    pub fn leave(&mut self, field: Field, today: NaiveDate) {
+        let filled = match field {
+            Field::Name => !self.name.is_empty(),
+            Field::IdNo => !self.id_no.is_empty(),
+            Field::Phone => !self.phone.is_empty(),
+            Field::FirstInquiry => !self.first_inquiry.is_empty(),
+            Field::Address => !self.address.is_empty(),
+            Field::Item | Field::Kind | Field::Materials => false,
+        };
+        if filled || self.error_of(field).is_some() {
+            self.set_error(field, self.check(field, today));
+        }
+    }
+
+    /// A wrong field changed: its reason follows what is in it now (gone once it is right).
+    fn recheck_wrong(&mut self, field: Field, today: NaiveDate) {
+        if self.error_of(field).is_some() {
+            self.set_error(field, self.check(field, today));
+        }
+    }
+
+    /// An edit of the focused text field (a key or a paste).
+    pub fn edit(&mut self, today: NaiveDate, edit: impl FnOnce(&mut TextArea<'static>)) {
+        let field = self.focus;
+        let Some(t) = self.focused_text() else {
+            return;
+        };
+        edit(t);
+        if field == Field::Item {
+            self.match_cursor = 0;
+        }
+        self.recheck_wrong(field, today);
+    }
+
+    /// Chooses the highlighted item (if it is not the chosen one already) and moves on.
+    fn choose_highlighted(&mut self) -> Option<Task> {
+        let chosen = self
+            .matches()
+            .get(self.match_cursor)
+            .map(|i| (*i).clone())?;
+        self.focus = Field::Kind;
+        if self.item.as_ref().map(|i| i.item_id) == Some(chosen.item_id) {
+            return None;
+        }
+        let item_id = chosen.item_id;
+        self.item = Some(chosen);
+        self.materials.clear();
+        self.set_error(Field::Item, None);
+        Some(Task::LoadGuide { item_id })
+    }
+
+    /// Checks every field; the reasons go beside the fields and the first bad field gets focus.
+    pub fn validate(&mut self, today: NaiveDate) -> Option<Intake> {
+        let errors: Vec<(Field, &'static str)> = ORDER
+            .iter()
+            .filter_map(|f| self.check(*f, today).map(|e| (*f, e)))
+            .collect();
+        let id = text(&self.id_no);
         let first = text(&self.first_inquiry).trim().to_lowercase();
-        if !first
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            || first.len() > 32
-        {
-            errors.push((Field::FirstInquiry, "intake.err.first_inquiry"));
-        }
         self.errors = errors;
         if let Some((f, _)) = self.errors.first() {
             self.focus = *f;
@@ -223,6 +340,17 @@ impl App {
     /// Keys of the intake screen. Returns None when the key is not the form's (the app's
     /// keymap then handles it).
     pub(crate) fn intake_key(&mut self, ev: KeyEvent) -> Option<Vec<Task>> {
+        let today = self.now.date_naive();
+        let before = self.intake.focus;
+        let tasks = self.intake_form_key(ev, today);
+        let form = &mut self.intake;
+        if form.outcome.is_none() && form.focus != before {
+            form.leave(before, today);
+        }
+        tasks
+    }
+
+    fn intake_form_key(&mut self, ev: KeyEvent, today: NaiveDate) -> Option<Vec<Task>> {
         let form = &mut self.intake;
         if form.outcome.is_some() {
             // The receipt is shown: Enter starts the next applicant.
@@ -237,6 +365,13 @@ impl App {
             return None;
         }
         match (ev.code, form.focus) {
+            // Tab on a match highlighted by typing or by moving to it chooses it, as Enter does.
+            (KeyCode::Tab, Field::Item)
+                if (!form.search.is_empty() || form.match_cursor > 0)
+                    && !form.matches().is_empty() =>
+            {
+                return Some(form.choose_highlighted().into_iter().collect());
+            }
             (
                 KeyCode::Tab | KeyCode::Down,
                 Field::Kind
@@ -278,6 +413,8 @@ impl App {
                     ApplicantKind::Person => ApplicantKind::Organisation,
                     ApplicantKind::Organisation => ApplicantKind::Person,
                 };
+                // The ID is now checked as the other kind's.
+                form.recheck_wrong(Field::IdNo, today);
             }
             (KeyCode::Char(' '), Field::Materials) => {
                 if let Some(m) = form.materials.get_mut(form.material_cursor) {
@@ -286,15 +423,7 @@ impl App {
             }
             (KeyCode::Enter, Field::Item) => {
                 // Enter on the item list chooses the highlighted item and moves on.
-                let chosen = form.matches().get(form.match_cursor).map(|i| (*i).clone());
-                if let Some(item) = chosen {
-                    form.item = Some(item.clone());
-                    form.materials.clear();
-                    form.focus = Field::Kind;
-                    return Some(vec![Task::LoadGuide {
-                        item_id: item.item_id,
-                    }]);
-                }
+                return Some(form.choose_highlighted().into_iter().collect());
             }
             (KeyCode::Enter, _) => return Some(self.submit_intake()),
             (KeyCode::Esc, _) => return None,
@@ -308,14 +437,12 @@ impl App {
                 {
                     return None;
                 }
-                if let Some(t) = form.focused_text() {
-                    t.input(ev);
-                    if form.focus == Field::Item {
-                        form.match_cursor = 0;
-                    }
-                } else {
+                if !form.text_focused() {
                     return None;
                 }
+                form.edit(today, |t| {
+                    t.input(ev);
+                });
             }
         }
         Some(vec![])
@@ -354,9 +481,18 @@ impl App {
                 form.errors = vec![(Field::FirstInquiry, "intake.err.first_inquiry_unknown")];
                 form.focus = Field::FirstInquiry;
             }
+            Err(e) if e.field.and_then(field_named).is_some() => {
+                // The store refused a field the form let through: the reason goes beside it,
+                // everything typed stays.
+                let field = e.field.and_then(field_named).unwrap_or(Field::Name);
+                tracing::warn!(error = %e.message, "intake refused");
+                form.errors = vec![(field, "intake.err.refused")];
+                form.focus = field;
+            }
             Err(e) => {
-                // The store refused a field the form let through: name it, keep everything.
-                form.message = Some(Msg::new(Level::Error, "list.error").arg("error", e.message))
+                // Anything else: a sentence, never SQL text (the log has the details).
+                tracing::warn!(error = %e.message, "intake failed");
+                form.message = Some(Msg::new(Level::Error, "intake.err.failed"))
             }
         }
     }

@@ -83,16 +83,30 @@ impl App {
                 self.lookup = None
             }
             _ => {
-                let before = l.query();
-                l.input.input(ev);
-                let query = l.query();
-                if query != before {
-                    l.selected = 0;
-                    return vec![Task::Lookup { viewer, query }];
-                }
+                return self.lookup_edit(|t| {
+                    t.input(ev);
+                });
             }
         }
         vec![]
+    }
+
+    /// An edit of the palette's query (a key or a paste): a changed query is looked up.
+    pub(crate) fn lookup_edit(&mut self, edit: impl FnOnce(&mut TextArea<'static>)) -> Vec<Task> {
+        let Some(viewer) = self.session.as_ref().map(|o| o.operator_id) else {
+            return vec![];
+        };
+        let Some(l) = &mut self.lookup else {
+            return vec![];
+        };
+        let before = l.query();
+        edit(&mut l.input);
+        let query = l.query();
+        if query == before {
+            return vec![];
+        }
+        l.selected = 0;
+        vec![Task::Lookup { viewer, query }]
     }
 
     pub(crate) fn lookup_done(&mut self, query: String, result: Result<Vec<Hit>, TaskError>) {
