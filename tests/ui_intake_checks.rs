@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use onewindow::i18n::Lang;
-use onewindow::store::cases::{ApplicantKind, IntakeOutcome};
 use onewindow::store::catalogue::{ItemRow, Material};
 use onewindow::ui::action::{Action, Task, TaskError};
 use onewindow::ui::app::{App, Screen};
