@@ -27,7 +27,7 @@ fn app(lang: Lang) -> App {
         demo_accounts: vec![],
         demo_password: None,
     };
-    let now = chrono::Local
+    let now = onewindow::domain::time::zone::CENTER
         .with_ymd_and_hms(2026, 11, 26, 9, 30, 0)
         .unwrap();
     let mut a = App::new(cfg, now);

@@ -206,3 +206,22 @@ fn an_unknown_first_inquiry_code_is_marked_beside_its_field() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_acceptance_notice_shows_the_time_at_the_center() {
+    // Issue 14.5: accepted at 03:56 UTC is 11:56 at the center, whatever the host's zone.
+    use chrono::TimeZone;
+    let mut a = form(Lang::En);
+    fill(&mut a, "11010519491231002x");
+    a.update(key(KeyCode::Enter));
+    a.update(Action::IntakeDone(Ok(IntakeOutcome::Accepted {
+        case_id: 9,
+        case_no: "20261201-SCJG-00009".into(),
+        accepted_at: chrono::Utc.with_ymd_and_hms(2026, 12, 1, 3, 56, 7).unwrap(),
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 15).unwrap(),
+        due_provisional: false,
+        fee: None,
+    })));
+    let screen = render(&mut a, 80, 24);
+    assert!(screen.contains("2026-12-01 11:56:07"), "{screen}");
+}

@@ -20,10 +20,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 
 use crate::config::Settings;
+// Dates that matter to the center (case numbers, day close) are dates at the center: every session
+// uses its zone whatever the server's default, the same zone every screen shows.
+use crate::domain::time::zone;
 
-/// Dates that matter to the center (case numbers, day close) are dates in China; every session
-/// uses this zone whatever the server's default.
-pub const CENTER_TIME_ZONE: &str = "Asia/Shanghai";
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -146,7 +146,7 @@ impl Target {
                     .parse::<PgConnectOptions>()
                     .map_err(|e| StoreError::BadUrl(e.to_string()))?
                     .application_name("onewindow")
-                    .options([("timezone", CENTER_TIME_ZONE)]);
+                    .options([("timezone", zone::name())]);
                 Ok(match database {
                     Some(d) => opts.database(d),
                     None => opts,
@@ -154,7 +154,7 @@ impl Target {
             }
             Target::Embedded { server, database } => Ok(server
                 .connect_options(database)
-                .options([("timezone", CENTER_TIME_ZONE)])),
+                .options([("timezone", zone::name())])),
         }
     }
 

@@ -4,7 +4,7 @@ use crate::domain::time::calendar::Thresholds;
 use std::fmt;
 use std::time::Duration;
 
-use chrono::{DateTime, Local};
+use crate::domain::time::zone::CenterTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::store::accounts::departments::DepartmentRow;
@@ -27,7 +27,7 @@ pub enum Action {
     /// Once a second: the wall clock for the status bar, and monotonic time since start for the
     /// idle lock.
     Tick {
-        wall: DateTime<Local>,
+        wall: CenterTime,
         mono: Duration,
     },
     /// SIGTERM or SIGHUP (an SSH disconnect): leave at once, restoring the terminal.

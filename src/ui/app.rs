@@ -2,7 +2,7 @@
 //! the outside world: it changes state and returns the database tasks to start.
 
 use crate::domain::time::calendar::Thresholds;
-use chrono::{DateTime, Local};
+use crate::domain::time::zone::CenterTime;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -70,7 +70,7 @@ pub struct App {
 
     pub db: DbState,
     /// Wall clock, for the status bar only.
-    pub now: DateTime<Local>,
+    pub now: CenterTime,
     /// Monotonic time since start, and when the last input came: the idle lock uses these, so a
     /// clock step (NTP, a changed time zone) neither locks early nor postpones the lock.
     mono: Duration,
@@ -110,7 +110,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(cfg: AppConfig, now: DateTime<Local>) -> App {
+    pub fn new(cfg: AppConfig, now: CenterTime) -> App {
         App {
             lang: cfg.lang,
             theme: cfg.theme,
@@ -437,8 +437,8 @@ impl App {
         }
     }
 
-    fn on_tick(&mut self, now: DateTime<Local>, mono: Duration) -> Vec<Task> {
-        let shown = |t: &DateTime<Local>| t.format("%Y-%m-%d %H:%M").to_string();
+    fn on_tick(&mut self, now: CenterTime, mono: Duration) -> Vec<Task> {
+        let shown = |t: &CenterTime| t.format("%Y-%m-%d %H:%M").to_string();
         if shown(&now) != shown(&self.now) {
             self.dirty = true;
         }
@@ -558,7 +558,7 @@ impl App {
                 self.login.fail(Msg::new(Level::Error, "login.inactive"));
             }
             Ok(LoginOutcome::Locked { until }) => {
-                let t = until.with_timezone(&Local).format("%H:%M").to_string();
+                let t = until.with_timezone(&crate::domain::time::zone::CENTER).format("%H:%M").to_string();
                 self.login
                     .fail(Msg::new(Level::Error, "login.locked_until").arg("time", t));
             }

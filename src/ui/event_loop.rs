@@ -78,7 +78,7 @@ where
             },
             Some(a) = results.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick {
-                wall: chrono::Local::now(),
+                wall: crate::domain::time::zone::at_center(&chrono::Utc::now()),
                 mono: started.elapsed(),
             }),
             _ = &mut terminate => Some(Action::Terminate),

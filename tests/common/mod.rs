@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Local, TimeZone};
+use chrono::TimeZone;
+use onewindow::domain::time::zone::{CENTER, CenterTime};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,8 +15,9 @@ use onewindow::ui::app::{App, AppConfig};
 use onewindow::ui::keymap::Keymap;
 use onewindow::ui::theme::Theme;
 
-pub fn at(h: u32, m: u32, s: u32) -> DateTime<Local> {
-    Local.with_ymd_and_hms(2026, 11, 26, h, m, s).unwrap()
+/// A time at the center (the tests run on hosts in any zone).
+pub fn at(h: u32, m: u32, s: u32) -> CenterTime {
+    CENTER.with_ymd_and_hms(2026, 11, 26, h, m, s).unwrap()
 }
 
 /// A tick at 2026-11-26 h:m:s, the app having started at 09:30:00 (monotonic time agrees).

@@ -101,7 +101,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
                 "# {year}: {} — loaded {} by {}",
                 y.notice,
                 y.loaded_at
-                    .with_timezone(&chrono::Local)
+                    .with_timezone(&crate::domain::time::zone::CENTER)
                     .format("%Y-%m-%d %H:%M"),
                 y.loaded_by.as_deref().unwrap_or("onewindow (shipped)")
             );

@@ -191,7 +191,7 @@ fn finding_fields(f: &Finding) -> [String; 5] {
         f.subject.clone(),
         f.operator_code.clone().unwrap_or_default(),
         f.at.map(|t| {
-            t.with_timezone(&chrono::Local)
+            t.with_timezone(&crate::domain::time::zone::CENTER)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string()
         })

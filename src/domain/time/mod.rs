@@ -7,3 +7,4 @@
 
 pub mod calendar;
 pub mod calendar_file;
+pub mod zone;

@@ -701,7 +701,7 @@ fn draw_outcome(f: &mut Frame, app: &App, o: &IntakeOutcome, area: Rect) {
                 tr(lang, "intake.accepted_at"),
                 colon(lang),
                 accepted_at
-                    .with_timezone(&chrono::Local)
+                    .with_timezone(&crate::domain::time::zone::CENTER)
                     .format("%Y-%m-%d %H:%M:%S")
             )));
             // The fee to pay at the non-tax window, against this payment code (缴款码).

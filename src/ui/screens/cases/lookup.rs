@@ -278,7 +278,7 @@ pub fn draw_access_log(f: &mut Frame, app: &App, area: Rect) {
         |_, a| {
             Row::new(vec![
                 Cell::from(
-                    a.at.with_timezone(&chrono::Local)
+                    a.at.with_timezone(&crate::domain::time::zone::CENTER)
                         .format("%m-%d %H:%M:%S")
                         .to_string(),
                 ),

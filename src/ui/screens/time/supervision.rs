@@ -227,7 +227,7 @@ pub fn draw_notices(f: &mut Frame, app: &App, area: Rect) {
                 )),
                 Cell::from(
                     n.issued_at
-                        .with_timezone(&chrono::Local)
+                        .with_timezone(&crate::domain::time::zone::CENTER)
                         .format("%m-%d %H:%M")
                         .to_string(),
                 ),
