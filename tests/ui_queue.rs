@@ -256,6 +256,12 @@ fn enter_opens_the_case_and_the_chief_decides_an_instant_item() {
         result: Ok(Box::new(detail)),
     });
     insta::assert_snapshot!("case_view_en", render(&mut a, 80, 24));
+    // Issue 14.7: the read-only view has its own materials heading, not the form's "Space ticks".
+    a.update(key(KeyCode::F(2)));
+    let zh = render(&mut a, 80, 24);
+    assert!(zh.contains("已提交") && !zh.contains("空格勾选"), "{zh}");
+    insta::assert_snapshot!("case_view_zh-CN", zh);
+    a.update(key(KeyCode::F(2)));
     // x asks for the reason; Enter sends the disapproval with it.
     assert!(a.update(ch('x')).is_empty());
     type_text(&mut a, "材料不实");

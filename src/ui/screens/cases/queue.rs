@@ -550,7 +550,7 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
                 lines.push(field("case.reason", r.clone()));
             }
             lines.push(Line::from(Span::styled(
-                tr(lang, "intake.materials"),
+                tr(lang, "case.materials"),
                 t.accent,
             )));
             for (name, provided) in &d.materials {
