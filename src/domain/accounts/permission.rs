@@ -28,6 +28,15 @@ pub enum Permission {
     /// See an applicant's name, ID number and phone unmasked, with a reason that goes into the
     /// access log: chief representatives and supervisors.
     RevealPersonal,
+    /// Read a routed case's route (the diagram, `route show`): supervisors read every route; window
+    /// staff, chief representatives and reviewers read the routes their department is on (the
+    /// department that received it, the lead, or a department with a branch). Whether the
+    /// department is on the route is the store's check; this is the role half.
+    ReadRoute,
+    /// Claim and decide a review branch of one's own department (并联审批的部门意见): reviewers and
+    /// chief representatives. Window clerks do the window steps (supplements, delivery), not
+    /// the departments' review.
+    DecideBranch,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -44,6 +53,11 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         Permission::SeeAllCases => matches!(r, Role::Supervisor),
         Permission::RevealPersonal => matches!(r, Role::ChiefRep | Role::Supervisor),
         Permission::Reconcile => matches!(r, Role::Cashier | Role::Supervisor),
+        Permission::ReadRoute => matches!(
+            r,
+            Role::WindowClerk | Role::ChiefRep | Role::Reviewer | Role::Supervisor
+        ),
+        Permission::DecideBranch => matches!(r, Role::ChiefRep | Role::Reviewer),
     })
 }
 
@@ -87,6 +101,27 @@ mod tests {
         ];
         for (role, expected) in table {
             for (p, e) in perms.iter().zip(expected) {
+                assert_eq!(allows(&[role], *p), e, "{role} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_routing_permission_matrix() {
+        use Permission::*;
+        use Role::*;
+        // Issue 14.9 and 14.10, role by role.
+        let table: [(Role, [bool; 2]); 6] = [
+            //             read  decide-branch
+            (WindowClerk, [true, false]),
+            (ChiefRep, [true, true]),
+            (Reviewer, [true, true]),
+            (Cashier, [false, false]),
+            (Supervisor, [true, false]),
+            (Admin, [false, false]),
+        ];
+        for (role, expected) in table {
+            for (p, e) in [ReadRoute, DecideBranch].iter().zip(expected) {
                 assert_eq!(allows(&[role], *p), e, "{role} {p:?}");
             }
         }

@@ -187,7 +187,7 @@ pub async fn claim_branch(
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await?;
     let me = actor(&mut *tx, operator_id).await?;
-    me.require(Permission::WorkCase)?;
+    me.require(Permission::DecideBranch)?;
     let case_id: Option<i64> = sqlx::query_scalar(
         "update case_branches set claimed_by = $2, claimed_at = now(), version = version + 1
          where branch_id = $1 and department_id = $3 and state = 'open' and claimed_by is null
@@ -206,7 +206,9 @@ pub async fn claim_branch(
                 .await?;
         return match dept {
             None => Err(StoreError::NotFound("branch")),
-            Some(d) if d != me.department_id => Err(StoreError::Forbidden(Permission::WorkCase)),
+            Some(d) if d != me.department_id => {
+                Err(StoreError::Forbidden(Permission::DecideBranch))
+            }
             Some(_) => Ok(false),
         };
     };
@@ -243,7 +245,7 @@ pub async fn decide_branch(
 ) -> Result<Decided, StoreError> {
     let mut tx = pool.begin().await?;
     let me = actor(&mut *tx, operator_id).await?;
-    me.require(Permission::WorkCase)?;
+    me.require(Permission::DecideBranch)?;
     let case_id: i64 = sqlx::query_scalar("select case_id from case_branches where branch_id = $1")
         .bind(branch_id)
         .fetch_optional(&mut *tx)
@@ -259,7 +261,7 @@ pub async fn decide_branch(
         .fetch_one(&mut *tx)
         .await?;
     if department_id != me.department_id {
-        return Err(StoreError::Forbidden(Permission::WorkCase));
+        return Err(StoreError::Forbidden(Permission::DecideBranch));
     }
     // The holder decides; a chief representative of the department may decide any.
     let chief = allows(&me.roles, Permission::ReassignCase);

@@ -33,6 +33,8 @@ pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreEr
     // Lead decisions for those who may take them; window steps for those at the window.
     let decides = allows(&me.roles, Permission::DecideInstant);
     let window = allows(&me.roles, Permission::ReceiveCase);
+    // Open branches only for those who may decide them (reviewers, chief representatives).
+    let reviews = allows(&me.roles, Permission::DecideBranch);
     Ok(sqlx::query_as(
         "select b.branch_id, c.case_id, c.case_no, i.name_zh as item_zh, i.name_en as item_en,
                 b.stage, b.state, b.reply_due, o.name as claimed_by_name
@@ -41,7 +43,7 @@ pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreEr
          join case_routes r on r.case_id = b.case_id
          left join operators o on o.operator_id = b.claimed_by
          where b.department_id = $1 and b.state = 'open' and r.state = 'review'
-           and r.stage = b.stage
+           and r.stage = b.stage and $4
          union all
          select null, c.case_id, c.case_no, i.name_zh, i.name_en, 0, r.state, null, null
          from case_routes r join routing_templates t using (template_id)
@@ -58,6 +60,7 @@ pub async fn queue(pool: &PgPool, viewer: i64) -> Result<Vec<BranchRow>, StoreEr
     .bind(me.department_id)
     .bind(decides)
     .bind(window)
+    .bind(reviews)
     .fetch_all(pool)
     .await?)
 }
@@ -111,9 +114,33 @@ pub struct RouteView {
     pub today: NaiveDate,
 }
 
-/// The route of a case, for anyone who may work cases (every department on it sees the whole).
+/// The route of a case: supervisors read every route; other staff read a route their department
+/// is on (it handles the case, leads it, or has a branch on it, now or in a later stage), and the
+/// operator who received it at the window; each of those sees the whole.
 pub async fn route(pool: &PgPool, viewer: i64, case_id: i64) -> Result<RouteView, StoreError> {
-    actor(pool, viewer).await?.require(Permission::WorkCase)?;
+    let me = actor(pool, viewer).await?;
+    me.require(Permission::ReadRoute)?;
+    if !allows(&me.roles, Permission::SeeAllCases) {
+        let on_route: Option<bool> = sqlx::query_scalar(
+            "select c.department_id = $2 or t.lead_department_id = $2 or c.received_by = $3
+                    or exists (select 1 from case_branches b
+                               where b.case_id = r.case_id and b.department_id = $2)
+                    or exists (select 1 from routing_template_branches tb
+                               where tb.template_id = r.template_id and tb.department_id = $2)
+             from case_routes r join cases c using (case_id)
+             join routing_templates t using (template_id)
+             where r.case_id = $1",
+        )
+        .bind(case_id)
+        .bind(me.department_id)
+        .bind(viewer)
+        .fetch_optional(pool)
+        .await?;
+        // An unknown case and a case of other departments answer alike: no probing for numbers.
+        if on_route != Some(true) {
+            return Err(StoreError::Forbidden(Permission::ReadRoute));
+        }
+    }
     #[allow(clippy::type_complexity)]
     let head: Option<(
         String,
