@@ -249,3 +249,19 @@ fn a_refused_step_gives_back_everything_typed() {
     assert_eq!(line.text(), "选址不符");
     assert!(render(&mut a, 80, 24).contains("Not done: this branch is decided"));
 }
+
+#[test]
+fn queue_columns_are_sized_from_their_content_at_80_and_120_columns() {
+    // Issue 14.6: "lead decision (dis" was cut at 18 cells while the item column had room.
+    for lang in Lang::ALL {
+        let label = match lang {
+            Lang::ZhCn => "待牵头决定（有异议）",
+            _ => "lead decision (disagreed)",
+        };
+        for width in [80, 120] {
+            let mut a = on_screen(lang);
+            let screen = render(&mut a, width, 24);
+            assert!(screen.contains(label), "{width} {lang:?}:\n{screen}");
+        }
+    }
+}

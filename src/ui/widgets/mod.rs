@@ -1,5 +1,6 @@
 //! Small drawing pieces shared by screens.
 
+pub mod columns;
 pub mod command_line;
 pub mod filter_line;
 pub mod hint_bar;

@@ -21,6 +21,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 use crate::domain::routing::{LeadVerdict, Verdict};
 use crate::i18n::{Lang, tr, trf};
+use crate::ui::widgets::columns::{Col, ellipsize, widest, widths};
 use crate::store::routing::view::{BranchBox, BranchRow, RouteView};
 use crate::ui::action::{RouteStep, Task, TaskError};
 use crate::ui::app::{App, Level, Msg};
@@ -310,24 +311,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let list_h = (area.height / 3).max(5);
     let [list_area, route_area] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(6)]).areas(area);
-    let widths = [
-        Constraint::Length(20),
-        Constraint::Min(10),
-        Constraint::Length(18),
-        Constraint::Length(8),
-    ];
-    let headers = ["route.case", "route.item", "route.what", "route.due"];
-    crate::ui::screens::draw_list(
-        f,
-        app,
-        list_area,
-        &app.routing.list,
-        crate::ui::screens::ListLayout {
-            title: format!(" {} ", tr(lang, "route.my_queue")),
-            headers: &headers,
-            widths: &widths,
-        },
-        |_, r| {
+    // The cells as text first: the columns are sized from them (issue 14.6), then cut with "…".
+    let texts: Vec<[String; 4]> = app
+        .routing
+        .list
+        .rows
+        .iter()
+        .flatten()
+        .map(|r| {
             let what = match r.branch_id {
                 Some(_) => trf(
                     lang,
@@ -336,17 +327,54 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 ),
                 None => tr(lang, &format!("route.state.{}", r.state)),
             };
-            Row::new(vec![
-                Cell::from(r.case_no.clone()),
-                Cell::from(name(lang, &r.item_zh, &r.item_en)),
-                Cell::from(what),
-                Cell::from(
-                    r.reply_due
-                        .map(|d| d.format("%m-%d").to_string())
-                        .unwrap_or_default(),
-                ),
-            ])
-            .style(if r.branch_id.is_none() {
+            [
+                r.case_no.clone(),
+                name(lang, &r.item_zh, &r.item_en),
+                what,
+                r.reply_due
+                    .map(|d| d.format("%m-%d").to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let headers = ["route.case", "route.item", "route.what", "route.due"];
+    let cols = [
+        Col::Fit { min: 8, max: 24 },
+        Col::Fill { min: 8 },
+        Col::Fit { min: 8, max: 40 },
+        Col::Fit { min: 5, max: 8 },
+    ];
+    let content: Vec<u16> = (0..cols.len())
+        .map(|c| {
+            let header = tr(lang, headers[c]);
+            widest(
+                texts
+                    .iter()
+                    .map(|row| row[c].as_str())
+                    .chain([header.as_str()]),
+            )
+        })
+        .collect();
+    // Borders (2), the highlight symbol "▶ " (2) and one cell between columns.
+    let room = list_area.width.saturating_sub(4 + cols.len() as u16 - 1);
+    let w = widths(&cols, &content, room);
+    let constraints: Vec<Constraint> = w.iter().map(|&n| Constraint::Length(n)).collect();
+    crate::ui::screens::draw_list(
+        f,
+        app,
+        list_area,
+        &app.routing.list,
+        crate::ui::screens::ListLayout {
+            title: format!(" {} ", tr(lang, "route.my_queue")),
+            headers: &headers,
+            widths: &constraints,
+        },
+        |i, r| {
+            let cells = texts[i]
+                .iter()
+                .zip(&w)
+                .map(|(text, &n)| Cell::from(ellipsize(text, usize::from(n))));
+            Row::new(cells.collect::<Vec<_>>()).style(if r.branch_id.is_none() {
                 t.warn
             } else {
                 t.text
@@ -391,7 +419,7 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
         let col = cols[stage as usize - 1];
         let w = col.width.saturating_sub(3) as usize;
         let mut lines = vec![Line::from(Span::styled(
-            fit(
+            ellipsize(
                 &trf(lang, "route.stage", &[("stage", &stage.to_string())]),
                 w,
             ),
@@ -408,7 +436,7 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
             lines.push(Line::from(Span::styled(
                 format!(
                     "┌{}",
-                    fit(&name(lang, &b.department_zh, &b.department_en), w)
+                    ellipsize(&name(lang, &b.department_zh, &b.department_en), w)
                 ),
                 style,
             )));
@@ -416,7 +444,7 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
             lines.push(Line::from(Span::styled(
                 format!(
                     "│{}",
-                    fit(
+                    ellipsize(
                         &format!("{} · {who}", tr(lang, &format!("route.branch.{}", b.state))),
                         w
                     )
@@ -432,7 +460,7 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
                     .unwrap_or_default(),
             };
             lines.push(Line::from(Span::styled(
-                format!("└{}", fit(&last, w)),
+                format!("└{}", ellipsize(&last, w)),
                 style,
             )));
         }
@@ -440,14 +468,14 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
             lines.push(Line::from(Span::styled(
                 format!(
                     "┌{}",
-                    fit(&name(lang, &p.department_zh, &p.department_en), w)
+                    ellipsize(&name(lang, &p.department_zh, &p.department_en), w)
                 ),
                 t.muted,
             )));
             lines.push(Line::from(Span::styled(
                 format!(
                     "└{}",
-                    fit(
+                    ellipsize(
                         &trf(
                             lang,
                             "route.waiting",
@@ -465,15 +493,15 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
     let col = cols[columns - 1];
     let w = col.width.saturating_sub(3) as usize;
     let mut lines = vec![
-        Line::from(Span::styled(fit(&tr(lang, "route.lead"), w), t.accent)),
+        Line::from(Span::styled(ellipsize(&tr(lang, "route.lead"), w), t.accent)),
         Line::from(Span::styled(
-            format!("┌{}", fit(&name(lang, &v.lead_zh, &v.lead_en), w)),
+            format!("┌{}", ellipsize(&name(lang, &v.lead_zh, &v.lead_en), w)),
             t.text,
         )),
         Line::from(Span::styled(
             format!(
                 "└{}",
-                fit(&tr(lang, &format!("route.state.{}", v.state)), w)
+                ellipsize(&tr(lang, &format!("route.state.{}", v.state)), w)
             ),
             t.text,
         )),
@@ -483,35 +511,15 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
         .flatten()
     {
         lines.push(Line::from(Span::styled(
-            format!(" {}", fit(text, w)),
+            format!(" {}", ellipsize(text, w)),
             t.muted,
         )));
     }
     if v.deemed_consent {
         lines.push(Line::from(Span::styled(
-            fit(&tr(lang, "route.deemed_consent"), w + 1),
+            ellipsize(&tr(lang, "route.deemed_consent"), w + 1),
             t.muted,
         )));
     }
     f.render_widget(Paragraph::new(lines), col);
-}
-
-/// Cuts a text to `w` columns with an ellipsis: long Chinese names keep the boxes apart.
-fn fit(s: &str, w: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if s.width() <= w {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
 }
