@@ -8,12 +8,10 @@ use sqlx::PgPool;
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_printed_time_is_the_centers_whatever_the_hosts_zone(pool: PgPool) {
     // 03:56 UTC is 11:56 at the center (the case).
-    sqlx::query(
-        "update calendar_years set loaded_at = '2026-12-01 03:56:00+00' where year = 2026",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    sqlx::query("update calendar_years set loaded_at = '2026-12-01 03:56:00+00' where year = 2026")
+        .execute(&pool)
+        .await
+        .unwrap();
     let url = pool_url(&pool);
     let home = tempfile::tempdir().unwrap();
     for tz in ["UTC", "America/New_York", "Pacific/Kiritimati"] {

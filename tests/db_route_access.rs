@@ -63,7 +63,9 @@ async fn a_window_clerk_cannot_claim_or_decide_a_review_branch(pool: PgPool) {
     let (case_id, _) = routed_case(&pool).await;
     let branch = branch_of(&pool, case_id, "SCJG").await;
     let clerk = op(&pool, "clerk").await;
-    let e = routing::claim_branch(&pool, clerk, branch).await.unwrap_err();
+    let e = routing::claim_branch(&pool, clerk, branch)
+        .await
+        .unwrap_err();
     assert!(forbidden(&e, Permission::DecideBranch), "{e}");
     let e = routing::decide_branch(&pool, clerk, branch, Verdict::Agree, "")
         .await
@@ -103,11 +105,11 @@ async fn the_database_refuses_a_clerk_as_claimant_or_decider(pool: PgPool) {
         ),
     ] {
         let e = sqlx::query(sql)
-        .bind(branch)
-        .bind(clerk)
-        .execute(&pool)
-        .await
-        .unwrap_err();
+            .bind(branch)
+            .bind(clerk)
+            .execute(&pool)
+            .await
+            .unwrap_err();
         let db = e.as_database_error().expect("a database refusal");
         assert_eq!(db.code().as_deref(), Some("42501"), "{column}: {db}");
         assert_eq!(db.constraint(), Some("case_branches_decider"));

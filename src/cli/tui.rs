@@ -76,7 +76,10 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
 
     let guard = TerminalGuard::take()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    let mut app = App::new(cfg, crate::domain::time::zone::at_center(&chrono::Utc::now()));
+    let mut app = App::new(
+        cfg,
+        crate::domain::time::zone::at_center(&chrono::Utc::now()),
+    );
     let result = crate::ui::event_loop::run(
         &mut terminal,
         crate::ui::input::spawn(),

@@ -24,7 +24,6 @@ use crate::config::Settings;
 // uses its zone whatever the server's default, the same zone every screen shows.
 use crate::domain::time::zone;
 
-
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

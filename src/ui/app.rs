@@ -558,7 +558,10 @@ impl App {
                 self.login.fail(Msg::new(Level::Error, "login.inactive"));
             }
             Ok(LoginOutcome::Locked { until }) => {
-                let t = until.with_timezone(&crate::domain::time::zone::CENTER).format("%H:%M").to_string();
+                let t = until
+                    .with_timezone(&crate::domain::time::zone::CENTER)
+                    .format("%H:%M")
+                    .to_string();
                 self.login
                     .fail(Msg::new(Level::Error, "login.locked_until").arg("time", t));
             }

@@ -51,7 +51,9 @@ pub async fn sign_in(pool: &PgPool, settings: &Settings) -> Result<Operator, Fai
         }
         LoginOutcome::Locked { until } => Err(format!(
             "sign-in failed: the account is locked until {}",
-            until.with_timezone(&crate::domain::time::zone::CENTER).format("%Y-%m-%d %H:%M")
+            until
+                .with_timezone(&crate::domain::time::zone::CENTER)
+                .format("%Y-%m-%d %H:%M")
         )
         .into()),
         LoginOutcome::Inactive => Err("sign-in failed: the account is deactivated".into()),

@@ -95,7 +95,10 @@ mod tests {
         let s = ellipsize("待牵头决定（有异议）", 9);
         assert_eq!(s, "待牵头决…");
         assert!(s.width() <= 9);
-        assert_eq!(ellipsize("lead decision (disagreed)", 18), "lead decision (di…");
+        assert_eq!(
+            ellipsize("lead decision (disagreed)", 18),
+            "lead decision (di…"
+        );
         assert_eq!(ellipsize("short", 18), "short");
         assert_eq!(ellipsize("长", 1), "…");
     }

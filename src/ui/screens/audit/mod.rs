@@ -57,7 +57,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 (Some(n), Some(c)) => format!("{n} ({c})"),
                 _ => tr(lang, "audit.system"),
             };
-            let at = a.at.with_timezone(&crate::domain::time::zone::CENTER).format("%m-%d %H:%M:%S");
+            let at =
+                a.at.with_timezone(&crate::domain::time::zone::CENTER)
+                    .format("%m-%d %H:%M:%S");
             let entity = match &a.entity_id {
                 Some(id) => format!("{}#{id}", a.entity),
                 None => a.entity.clone(),

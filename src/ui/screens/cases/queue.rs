@@ -564,7 +564,9 @@ fn draw_case(f: &mut Frame, app: &App, c: &CaseView, area: Rect) {
                 t.accent,
             )));
             for e in &d.timeline {
-                let at = e.at.with_timezone(&crate::domain::time::zone::CENTER).format("%m-%d %H:%M");
+                let at =
+                    e.at.with_timezone(&crate::domain::time::zone::CENTER)
+                        .format("%m-%d %H:%M");
                 lines.push(Line::from(format!(
                     "  {at}  {}  {}",
                     tr(lang, &format!("action.{}", e.action)),

@@ -78,7 +78,11 @@ impl Col {
             Col::Status => Cell::from(status_label(app.lang, &r.status)),
             Col::Accepted => Cell::from(
                 r.accepted_at
-                    .map(|a| a.with_timezone(&crate::domain::time::zone::CENTER).format("%m-%d").to_string())
+                    .map(|a| {
+                        a.with_timezone(&crate::domain::time::zone::CENTER)
+                            .format("%m-%d")
+                            .to_string()
+                    })
                     .unwrap_or_default(),
             ),
             // A provisional due date (a year's holidays not loaded yet) carries a `~`.

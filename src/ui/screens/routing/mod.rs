@@ -21,11 +21,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 use crate::domain::routing::{LeadVerdict, Verdict};
 use crate::i18n::{Lang, tr, trf};
-use crate::ui::widgets::columns::{Col, ellipsize, widest, widths};
 use crate::store::routing::view::{BranchBox, BranchRow, RouteView};
 use crate::ui::action::{RouteStep, Task, TaskError};
 use crate::ui::app::{App, Level, Msg};
 use crate::ui::list_view::ListView;
+use crate::ui::widgets::columns::{Col, ellipsize, widest, widths};
 use crate::ui::widgets::filter_line::{FilterLine, LinePurpose};
 
 #[derive(Default)]
@@ -493,7 +493,10 @@ fn draw_diagram(f: &mut Frame, app: &App, v: &RouteView, area: Rect) {
     let col = cols[columns - 1];
     let w = col.width.saturating_sub(3) as usize;
     let mut lines = vec![
-        Line::from(Span::styled(ellipsize(&tr(lang, "route.lead"), w), t.accent)),
+        Line::from(Span::styled(
+            ellipsize(&tr(lang, "route.lead"), w),
+            t.accent,
+        )),
         Line::from(Span::styled(
             format!("┌{}", ellipsize(&name(lang, &v.lead_zh, &v.lead_en), w)),
             t.text,
