@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cases;
 pub mod catalogue;
 pub mod config_cmd;
+pub mod csv_out;
 pub mod db;
 pub mod demo;
 pub mod fees;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
+use crate::cli::csv_out::CsvOut;
 use crate::cli::{EXIT_EXCEPTIONS, EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::domain::fees::receipt_file::{self, FISCAL_MAPPING};
@@ -44,6 +45,20 @@ pub enum DayCmd {
         reason: String,
     },
 }
+
+/// The report's columns (`--report`): one row per receipt and assessment of the day.
+const REPORT_HEADER: [&str; 10] = [
+    "kind",
+    "reference",
+    "payment_code",
+    "amount",
+    "expected",
+    "class",
+    "age_days",
+    "reverses",
+    "linked_to",
+    "note",
+];
 
 fn usage(message: String) -> Failure {
     Failure {
@@ -105,24 +120,22 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         println!("{class:<16} {n:>6} {:>14}", yuan(*sum));
     }
     if let Some(out) = &a.report {
-        let mut csv = String::from(
-            "\u{feff}kind,reference,payment_code,amount,expected,class,age_days,reverses,linked_to,note\n",
-        );
+        let mut csv = CsvOut::new(Vec::new(), &REPORT_HEADER)?;
         for r in &rows {
-            csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                r.kind,
-                r.reference,
-                r.payment_code,
+            csv.row([
+                r.kind.clone(),
+                r.reference.clone(),
+                r.payment_code.clone(),
                 yuan(r.amount_fen),
                 r.expected_fen.map(yuan).unwrap_or_default(),
-                r.class,
-                r.age_days,
+                r.class.clone(),
+                r.age_days.to_string(),
                 r.reverses.clone().unwrap_or_default(),
                 r.linked_to.clone().unwrap_or_default(),
-                csv_field(r.note.as_deref().unwrap_or_default())
-            ));
+                r.note.clone().unwrap_or_default(),
+            ])?;
         }
+        let csv = csv.finish()?;
         std::fs::write(out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
         println!("report: {} ({} rows)", out.display(), rows.len());
     }
@@ -146,15 +159,6 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         });
     }
     Ok(())
-}
-
-/// A note may hold commas, quotes or line breaks: quoted as RFC 4180 asks.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {

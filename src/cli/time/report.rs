@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
+use crate::cli::csv_out::CsvOut;
 use crate::cli::{EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::store::Target;
@@ -89,25 +90,14 @@ fn fields(r: &EfficiencyRow) -> [String; 11] {
     ]
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The rows as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese names right).
-pub fn csv(rows: &[EfficiencyRow]) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&HEADER.join(","));
-    out.push('\n');
+/// The rows as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese names right;
+/// quoted and formula-neutralised by `cli::csv_out`).
+pub fn csv(rows: &[EfficiencyRow]) -> std::io::Result<Vec<u8>> {
+    let mut out = CsvOut::new(Vec::new(), &HEADER)?;
     for r in rows {
-        let f: Vec<String> = fields(r).iter().map(|s| csv_field(s)).collect();
-        out.push_str(&f.join(","));
-        out.push('\n');
+        out.row(fields(r))?;
     }
-    out
+    out.finish()
 }
 
 /// The rows as a table aligned by display width (Chinese names take two columns a character).
@@ -174,13 +164,13 @@ pub async fn run(settings: &Settings, cmd: ReportCmd) -> Result<(), Failure> {
     let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
     let rows = report::efficiency(&pool, me.operator_id, from, to).await?;
     let text = match format {
-        Format::Csv => csv(&rows),
-        Format::Table => format!("# efficiency {from} .. {to}\n{}", table(&rows)),
+        Format::Csv => csv(&rows)?,
+        Format::Table => format!("# efficiency {from} .. {to}\n{}", table(&rows)).into_bytes(),
     };
     match output {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => std::io::stdout().write_all(text.as_bytes())?,
+        None => std::io::stdout().write_all(&text)?,
     }
     Ok(())
 }
@@ -220,12 +210,12 @@ async fn suspicious(
     let mut out = String::new();
     match format {
         Format::Csv => {
-            out.push_str("\u{feff}kind,subject,operator,at,detail\n");
+            let mut w = CsvOut::new(Vec::new(), &["kind", "subject", "operator", "at", "detail"])?;
             for f in &findings {
-                let cells: Vec<String> = finding_fields(f).iter().map(|s| csv_field(s)).collect();
-                out.push_str(&cells.join(","));
-                out.push('\n');
+                w.row(finding_fields(f))?;
             }
+            std::io::stdout().write_all(&w.finish()?)?;
+            return Ok(());
         }
         Format::Table => {
             out.push_str(&format!(

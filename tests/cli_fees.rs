@@ -1,0 +1,81 @@
+//! The real binary's fee commands on files people really send: the report CSV read back by a
+//! CSV reader, and the import's refusals of bad input, each naming its line (issue 14).
+
+mod common;
+
+use common::{bin, pool_url};
+use sqlx::PgPool;
+
+fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The binary signed in as the demo cashier on the test's database.
+fn cashier(pool: &PgPool, home: &std::path::Path) -> std::process::Command {
+    let mut c = bin(home);
+    c.env("DATABASE_URL", pool_url(pool))
+        .env("ONEWINDOW_OPERATOR", "cashier")
+        .env("ONEWINDOW_PASSWORD", "demo1234");
+    c
+}
+
+/// Reads a report back with the csv crate's reader: the header and every row.
+fn read_report(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("the report starts with a BOM");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Issue 14.15: a receipt number with a comma and a line break stays one cell; cells a
+/// spreadsheet would run as a formula are written with a leading quote.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_report_csv_is_quoted_and_carries_no_formula(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let export = home.path().join("export.csv");
+    std::fs::write(
+        &export,
+        "票据号码,缴款码,金额,缴款时间\n\
+         \"P,1\nX\",99999999999999999999,8.80,2020-01-06 09:00:00\n\
+         \"=HYPERLINK(\"\"http://evil\"\")\",@SUM(A1),1.00,2020-01-06 09:01:00\n\
+         \"+cmd|' /C calc'!A0\",\"-2+3\",2.00,2020-01-06 09:02:00\n",
+    )
+    .unwrap();
+    let report = home.path().join("report.csv");
+    let (code, out, err) = run(cashier(&pool, home.path())
+        .args(["reconcile", "--date", "2020-01-06", "--import"])
+        .arg(&export)
+        .arg("--report")
+        .arg(&report));
+    assert_eq!(code, 5, "{out}{err}");
+    let (header, rows) = read_report(&report);
+    assert_eq!(header.len(), 10);
+    assert_eq!(header[1], "reference");
+    assert_eq!(rows.len(), 3, "one row per receipt, none shifted: {rows:?}");
+    assert!(rows.iter().all(|r| r.len() == 10), "{rows:?}");
+    let refs: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            ("'+cmd|' /C calc'!A0", "'-2+3"),
+            ("'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"),
+            ("P,1\nX", "99999999999999999999"),
+        ]
+    );
+    assert!(rows.iter().all(|r| r[5] == "unidentified"), "{rows:?}");
+    assert_eq!(rows[2][3], "8.80");
+}
