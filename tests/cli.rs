@@ -515,6 +515,7 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
         .lines()
         .skip_while(|l| !l.starts_with("class"))
         .skip(1)
+        .take_while(|l| !l.starts_with("expected "))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             (f[0].to_string(), f[1].to_string(), f[2].to_string())
@@ -534,6 +535,11 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
         .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
         .collect();
     assert_eq!(got, want, "{out}");
+    // The day's expected and received (issue 14.11): the documented figures.
+    assert!(
+        out.lines().any(|l| l == "expected 100.00 · received 90.00"),
+        "{out}"
+    );
 
     // The night shift clears exceptions by hand: link the unidentified receipt to an
     // outstanding assessment, refund one duplicate, annotate the other outstanding one.

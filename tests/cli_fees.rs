@@ -62,9 +62,19 @@ async fn the_report_csv_is_quoted_and_carries_no_formula(pool: PgPool) {
     let (header, rows) = read_report(&report);
     assert_eq!(header.len(), 10);
     assert_eq!(header[1], "reference");
-    assert_eq!(rows.len(), 3, "one row per receipt, none shifted: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        4,
+        "one row per receipt and the day's, none shifted: {rows:?}"
+    );
     assert!(rows.iter().all(|r| r.len() == 10), "{rows:?}");
-    let refs: Vec<(&str, &str)> = rows
+    // The day's figures, last (issue 14.11): the same as the summary printed.
+    assert_eq!(
+        rows[3][..6],
+        ["day", "2020-01-06", "", "11.80", "0.00", "total"]
+    );
+    assert!(out.contains("expected 0.00 · received 11.80"), "{out}");
+    let refs: Vec<(&str, &str)> = rows[..3]
         .iter()
         .map(|r| (r[1].as_str(), r[2].as_str()))
         .collect();
@@ -76,6 +86,6 @@ async fn the_report_csv_is_quoted_and_carries_no_formula(pool: PgPool) {
             ("P,1\nX", "99999999999999999999"),
         ]
     );
-    assert!(rows.iter().all(|r| r[5] == "unidentified"), "{rows:?}");
+    assert!(rows[..3].iter().all(|r| r[5] == "unidentified"), "{rows:?}");
     assert_eq!(rows[2][3], "8.80");
 }

@@ -202,7 +202,7 @@ async fn link_refund_and_note_settle_exceptions_and_a_closed_day_refuses_them(po
 
     // Totals: three assessments of 20.00 in one department and item; received 20 + 20 − 5
     // (the refund does not count, the link does).
-    let totals = fx::totals(&pool, cashier, today).await.unwrap();
+    let totals = fx::totals(&pool, cashier, today).await.unwrap().rows;
     assert_eq!(totals.len(), 2, "{totals:?}");
     assert!(!totals[0].is_item);
     assert!(totals[1].is_item);
@@ -262,7 +262,7 @@ async fn an_unidentified_receipt_shows_in_the_totals_without_a_department(pool: 
     fees::import(&pool, cashier, "fiscal", "y.csv", &lines)
         .await
         .unwrap();
-    let totals = fx::totals(&pool, cashier, today).await.unwrap();
+    let totals = fx::totals(&pool, cashier, today).await.unwrap().rows;
     let unknown: Vec<_> = totals
         .iter()
         .filter(|t| t.department_code.is_none())

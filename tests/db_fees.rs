@@ -242,3 +242,75 @@ async fn outstanding_assessments_are_in_numeric_order(pool: PgPool) {
     sorted.sort();
     assert_eq!(ids, sorted);
 }
+
+/// Issue 14.11: with an unpaid assessment of an earlier day and a receipt marked for refund, the
+/// screen's summary line said 40.00 / 40.00 while the by-department view said 20.00 / 20.00.
+/// The figures come from the store, through the screen, as the user sees them.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_day_summary_equals_the_department_totals(pool: PgPool) {
+    use onewindow::i18n::Lang;
+    use onewindow::store::fees::exceptions;
+    use onewindow::ui::action::{Action, ReconDay};
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let clerk = op(&pool, "clerk").await;
+    let cashier = op(&pool, "cashier").await;
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    // Assessed three days ago and never paid: outstanding today, expected on its own day.
+    let earlier = assessed(&pool, clerk).await;
+    sqlx::query("update fee_assessments set business_date = $2 where payment_code = $1")
+        .bind(&earlier)
+        .bind(today - chrono::Days::new(3))
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Today's assessment, paid twice; the second payment is marked for refund.
+    let code = assessed(&pool, clerk).await;
+    let mapping = receipt_file::parse_mapping(FISCAL_MAPPING).unwrap();
+    let lines = receipt_file::parse(
+        &export(
+            today,
+            &[("P001", &code, "20.00", ""), ("P002", &code, "20.00", "")],
+        ),
+        &mapping,
+    )
+    .unwrap();
+    fees::import(&pool, cashier, "fiscal", "x.csv", &lines)
+        .await
+        .unwrap();
+    let p2 = exceptions::find_receipt(&pool, "P002", None).await.unwrap();
+    exceptions::mark_refund(&pool, cashier, p2, "重复缴费")
+        .await
+        .unwrap();
+
+    let day = ReconDay {
+        rows: fees::classify(&pool, cashier, today).await.unwrap(),
+        closed: fees::is_closed(&pool, today).await.unwrap(),
+        totals: exceptions::totals(&pool, cashier, today).await.unwrap(),
+    };
+    let mut op = common::clerk();
+    op.roles = vec![onewindow::domain::accounts::role::Role::Cashier];
+    let mut app = common::signed_in(Lang::En, op);
+    app.update(common::ch('f'));
+    app.recon_date = Some(today);
+    app.update(Action::ReconciliationLoaded {
+        date: today,
+        result: Ok(day),
+    });
+    let screen = common::render(&mut app, 100, 30);
+    assert!(
+        screen.contains("expected 20.00 · received 20.00"),
+        "the day's summary: {screen}"
+    );
+    app.update(common::ch('t'));
+    let by_department = common::render(&mut app, 100, 30);
+    let department = by_department
+        .lines()
+        .find(|l| l.contains("Public Security"))
+        .unwrap_or_else(|| panic!("{by_department}"));
+    let figures: Vec<&str> = department
+        .split_whitespace()
+        .filter(|w| w.contains('.'))
+        .collect();
+    assert_eq!(figures, ["20.00", "20.00"], "{by_department}");
+}

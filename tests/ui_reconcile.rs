@@ -8,7 +8,7 @@ use common::*;
 use onewindow::domain::accounts::role::Role;
 use onewindow::i18n::Lang;
 use onewindow::store::fees::Classified;
-use onewindow::store::fees::exceptions::{Noted, Total};
+use onewindow::store::fees::exceptions::{DayTotals, Noted, Total};
 use onewindow::ui::action::{Action, FeeAction, ReconDay, Task};
 use onewindow::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;
@@ -93,7 +93,16 @@ fn total(dept: Option<(&str, &str)>, item: Option<(&str, &str)>, e: i64, r: i64)
     }
 }
 
-fn totals() -> Vec<Total> {
+/// The day's figures are the store's: the department's and the unidentified receipts'.
+fn totals() -> DayTotals {
+    DayTotals {
+        expected_fen: 18000,
+        received_fen: 13000,
+        rows: rows_by_department(),
+    }
+}
+
+fn rows_by_department() -> Vec<Total> {
     let gaj = Some(("县公安局", "County Public Security Bureau"));
     vec![
         total(gaj, None, 18000, 9500),
@@ -146,7 +155,7 @@ fn days_move_close_and_reopen() {
         result: Ok(ReconDay {
             rows: vec![],
             closed: true,
-            totals: vec![],
+            totals: DayTotals::default(),
         }),
     });
     assert!(!a.recon_closed);

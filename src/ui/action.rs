@@ -14,7 +14,7 @@ use crate::store::cases::lookup::{Access, Hit, Revealed};
 use crate::store::cases::{After, CaseDetail, Intake, IntakeOutcome, Queue, QueueFilter, QueueRow};
 use crate::store::catalogue::{Guide, ItemFilter, ItemRow, Material};
 use crate::store::fees::Classified;
-use crate::store::fees::exceptions::{Noted, Total};
+use crate::store::fees::exceptions::{DayTotals, Noted};
 use crate::store::routing::view::{BranchRow, RouteView};
 use crate::store::time::report::EfficiencyRow;
 use crate::store::time::supervision::{BoardRow, NotificationRow};
@@ -489,8 +489,8 @@ pub struct ReconDay {
     /// Every classified row (the summary counts them all).
     pub rows: Vec<Classified>,
     pub closed: bool,
-    /// Expected against received by department and item.
-    pub totals: Vec<Total>,
+    /// Expected against received: the day's, and by department and item.
+    pub totals: DayTotals,
 }
 
 /// A manual action on an exception (docs/reconciliation.md). The text a cashier typed is

@@ -95,7 +95,7 @@ pub struct App {
     pub recon_closed: bool,
     /// Expected against received by department and item; shown instead of the exceptions
     /// while `recon_totals_shown` (`t`).
-    pub recon_totals: Vec<crate::store::fees::exceptions::Total>,
+    pub recon_totals: crate::store::fees::exceptions::DayTotals,
     pub recon_totals_shown: bool,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
@@ -145,7 +145,7 @@ impl App {
             recon_all: vec![],
             recon: ListView::default(),
             recon_closed: false,
-            recon_totals: vec![],
+            recon_totals: Default::default(),
             recon_totals_shown: false,
             lookup: None,
             queue: QueueState::default(),

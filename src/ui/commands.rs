@@ -92,7 +92,7 @@ impl App {
                 self.report_month = None;
                 self.recon_date = None;
                 self.recon_all = vec![];
-                self.recon_totals = vec![];
+                self.recon_totals = Default::default();
                 self.routing = Default::default();
                 self.recon = ListView::default();
                 self.lookup = None;

@@ -119,6 +119,14 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     for (class, n, sum) in &summary {
         println!("{class:<16} {n:>6} {:>14}", yuan(*sum));
     }
+    // The day's expected and received: the same figures as the screen's summary line and its
+    // by-department view (store::fees::exceptions::totals).
+    let day = crate::store::fees::exceptions::totals(&pool, me.operator_id, a.date).await?;
+    println!(
+        "expected {} · received {}",
+        yuan(day.expected_fen),
+        yuan(day.received_fen)
+    );
     if let Some(out) = &a.report {
         let mut csv = CsvOut::new(Vec::new(), &REPORT_HEADER)?;
         for r in &rows {
@@ -135,9 +143,22 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
                 r.note.clone().unwrap_or_default(),
             ])?;
         }
+        // The day's figures, last: kind "day", amount received, expected expected.
+        csv.row([
+            "day".to_string(),
+            a.date.to_string(),
+            String::new(),
+            yuan(day.received_fen),
+            yuan(day.expected_fen),
+            "total".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ])?;
         let csv = csv.finish()?;
         std::fs::write(out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        println!("report: {} ({} rows)", out.display(), rows.len());
+        println!("report: {} ({} rows)", out.display(), rows.len() + 1);
     }
     if a.close {
         if fees::is_closed(&pool, a.date).await? {

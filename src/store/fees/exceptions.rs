@@ -298,44 +298,58 @@ pub struct Total {
     pub received_fen: i64,
 }
 
-/// The day's totals: each department, then its items. Expected is the day's assessments (not
-/// cancelled); received is the day's receipts (not marked for refund, reversals netted) under
-/// the assessment they pay, by their own code or a cashier's link.
-pub async fn totals(pool: &PgPool, viewer: i64, date: NaiveDate) -> Result<Vec<Total>, StoreError> {
+/// A business day's expected and received: the day's figures, then each department and its
+/// items. Every figure is a sum of `fee_day_flows` (migration 0019), the one definition the
+/// screen's summary line, its by-department view and the `reconcile` command share.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayTotals {
+    /// Expected: the day's assessments, not cancelled.
+    pub expected_fen: i64,
+    /// Received: the day's receipts, not marked for refund, reversals netted.
+    pub received_fen: i64,
+    /// Each department, then its items; last, receipts that pay no assessment.
+    pub rows: Vec<Total>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TotalRow {
+    #[sqlx(flatten)]
+    total: Total,
+    is_day: bool,
+}
+
+/// The day's totals (see `DayTotals`), in one statement: the day's figures are the empty
+/// grouping set of the same rows the departments are summed from.
+pub async fn totals(pool: &PgPool, viewer: i64, date: NaiveDate) -> Result<DayTotals, StoreError> {
     actor(pool, viewer).await?.require(Permission::Reconcile)?;
-    let rows: Vec<Total> = sqlx::query_as(
-        "with rr as (
-             select r.amount_fen, coalesce(la.payment_code, r.payment_code) as payment_code
-             from receipts r
-             left join receipt_links l on l.receipt_id = r.receipt_id
-             left join fee_assessments la on la.assessment_id = l.assessment_id
-             where r.business_date = $1
-               and not exists (select 1 from refund_marks m where m.receipt_id = r.receipt_id)),
-         flows as (
-             select a.case_id, a.amount_fen as expected, 0::bigint as received
-             from fee_assessments a where a.business_date = $1 and a.cancelled_at is null
-             union all
-             select a.case_id, 0, rr.amount_fen
-             from rr left join fee_assessments a
-               on a.payment_code = rr.payment_code and a.cancelled_at is null)
-         select d.code as department_code, d.name_zh as department_zh,
+    let rows: Vec<TotalRow> = sqlx::query_as(
+        "select d.code as department_code, d.name_zh as department_zh,
                 d.name_en as department_en, i.code as item_code, i.name_zh as item_zh,
-                i.name_en as item_en, grouping(i.code) = 0 as is_item, sum(f.expected)::bigint as expected_fen,
-                sum(f.received)::bigint as received_fen
-         from flows f
+                i.name_en as item_en, grouping(i.code) = 0 as is_item,
+                grouping(d.code) = 1 as is_day,
+                coalesce(sum(f.expected_fen), 0)::bigint as expected_fen,
+                coalesce(sum(f.received_fen), 0)::bigint as received_fen
+         from fee_day_flows($1) f
          left join cases c on c.case_id = f.case_id
          left join departments d on d.department_id = c.department_id
          left join items i on i.item_id = c.item_id
          group by grouping sets ((d.code, d.name_zh, d.name_en),
-                                 (d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en))
-         order by d.code nulls last, grouping(i.code) desc, i.code",
+                                 (d.code, d.name_zh, d.name_en, i.code, i.name_zh, i.name_en),
+                                 ())
+         order by grouping(d.code), d.code nulls last, grouping(i.code) desc, i.code",
     )
     .bind(date)
     .fetch_all(pool)
     .await?;
-    // The unidentified have no item: their department row says it all.
-    Ok(rows
-        .into_iter()
-        .filter(|r| r.department_code.is_some() || !r.is_item)
-        .collect())
+    let mut day = DayTotals::default();
+    for r in rows {
+        if r.is_day {
+            day.expected_fen = r.total.expected_fen;
+            day.received_fen = r.total.received_fen;
+        } else if r.total.department_code.is_some() || !r.total.is_item {
+            // The unidentified have no item: their department row says it all.
+            day.rows.push(r.total);
+        }
+    }
+    Ok(day)
 }

@@ -206,19 +206,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }))
     .collect();
     f.render_widget(Paragraph::new(lines), summary_area);
-    // What was received against what was expected for it; the outstanding are still owed.
-    let received: i64 = rows
-        .iter()
-        .filter(|r| r.kind == "receipt")
-        .map(|r| r.amount_fen)
-        .sum();
-    // Expected: each assessment once, however many receipts name its code.
-    let mut codes = std::collections::HashSet::new();
-    let expected: i64 = rows
-        .iter()
-        .filter(|r| codes.insert(r.payment_code.as_str()))
-        .filter_map(|r| r.expected_fen)
-        .sum();
+    // The day's expected and received: the store's figures (`fee_day_flows`), the same the
+    // by-department view sums, never recomputed from the rows here.
+    let (expected, received) = (app.recon_totals.expected_fen, app.recon_totals.received_fen);
     f.render_widget(
         Paragraph::new(Span::styled(
             trf(
@@ -331,7 +321,7 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
             t.accent,
         )),
     ];
-    lines.extend(app.recon_totals.iter().map(|r: &Total| {
+    lines.extend(app.recon_totals.rows.iter().map(|r: &Total| {
         let name = match (r.is_item, &r.department_code) {
             (_, None) => tr(lang, "recon.class.unidentified"),
             (false, Some(_)) => {
@@ -360,7 +350,7 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
             style,
         ))
     }));
-    if app.recon_totals.is_empty() {
+    if app.recon_totals.rows.is_empty() {
         lines.push(Line::from(Span::styled(
             format!("  {}", tr(lang, "recon.no_fees")),
             t.muted,
