@@ -70,6 +70,9 @@ pub struct Settings {
     pub yellow_days_left: Setting<u32>,
     /// …or when at least this share (percent) of the limit is used.
     pub yellow_percent_used: Setting<u32>,
+    /// Fees: the largest amount one line of a receipt file may carry, in whole yuan (either
+    /// sign). Default 10,000,000 (一千万元): a million lines of it still sum far inside 64 bits.
+    pub max_line_yuan: Setting<i64>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -116,6 +119,27 @@ struct FileConfig {
     log: FileLog,
     #[serde(default)]
     time_limits: FileTimeLimits,
+    #[serde(default)]
+    fees: FileFees,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFees {
+    max_line_yuan: Option<Spanned<i64>>,
+}
+
+/// The largest per-line maximum: the importer reads at most 12 digits of yuan.
+const MAX_LINE_YUAN_LIMIT: i64 = 1_000_000_000_000;
+
+fn check_max_line_yuan(n: i64) -> Result<i64, String> {
+    if (1..=MAX_LINE_YUAN_LIMIT).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "must be between 1 and {MAX_LINE_YUAN_LIMIT} (whole yuan), got {n}"
+        ))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -259,6 +283,9 @@ impl Settings {
             log_level: Setting::default("info".to_string()),
             yellow_days_left: Setting::default(2),
             yellow_percent_used: Setting::default(75),
+            max_line_yuan: Setting::default(
+                crate::domain::fees::receipt_file::DEFAULT_MAX_LINE_FEN / 100,
+            ),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -400,6 +427,14 @@ impl Settings {
         )? {
             self.yellow_percent_used.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.fees.max_line_yuan,
+            "fees.max_line_yuan",
+            |n| check_max_line_yuan(*n),
+            &file_err,
+        )? {
+            self.max_line_yuan.set(v, src());
+        }
         Ok(())
     }
 
@@ -454,6 +489,10 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_YELLOW_PERCENT_USED") {
             let n = check_range(num(var, &v)?, 1, 100).map_err(bad(var))?;
             self.yellow_percent_used.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_FEES_MAX_LINE_YUAN") {
+            let n = check_max_line_yuan(num(var, &v)?).map_err(bad(var))?;
+            self.max_line_yuan.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
@@ -552,6 +591,11 @@ impl Settings {
                 self.yellow_percent_used.value.to_string(),
                 &self.yellow_percent_used.source,
             ),
+            (
+                "fees.max_line_yuan",
+                self.max_line_yuan.value.to_string(),
+                &self.max_line_yuan.source,
+            ),
         ];
         let effective_theme = if self.no_color {
             "mono (NO_COLOR is set)".to_string()
@@ -585,6 +629,14 @@ impl Settings {
         crate::domain::accounts::lockout::LockoutPolicy {
             max_failures: self.max_failed_logins.value,
             lock_minutes: self.lockout_minutes.value,
+        }
+    }
+
+    /// The import rules the fee settings make (docs/reconciliation.md).
+    pub fn receipt_rules(&self) -> crate::domain::fees::receipt_file::Rules {
+        crate::domain::fees::receipt_file::Rules {
+            // At most 10^12 yuan (checked when read): 10^14 fen, no overflow.
+            max_line_fen: self.max_line_yuan.value.saturating_mul(100),
         }
     }
 

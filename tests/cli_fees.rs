@@ -89,3 +89,51 @@ async fn the_report_csv_is_quoted_and_carries_no_formula(pool: PgPool) {
     assert!(rows[..3].iter().all(|r| r[5] == "unidentified"), "{rows:?}");
     assert_eq!(rows[2][3], "8.80");
 }
+
+/// Issue 14.16: a line of 999,999,999,999.99 is over the per-line maximum (a setting) and is
+/// refused with its line; with the maximum raised, 100,000 such lines sum past what 64 bits hold
+/// and the command says so instead of printing a wrapped negative.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn huge_amounts_are_refused_or_overflow_clearly(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let export = home.path().join("export.csv");
+    std::fs::write(
+        &export,
+        "票据号码,缴款码,金额,缴款时间\n\
+         P1,99999999999999999999,8.80,2020-01-06 09:00:00\n\
+         P2,99999999999999999999,999999999999.99,2020-01-06 09:00:00\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(cashier(&pool, home.path())
+        .args(["reconcile", "--date", "2020-01-06", "--import"])
+        .arg(&export));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("line 3")
+            && err.contains("999999999999.99")
+            && err.contains("10000000.00")
+            && err.contains("fees.max_line_yuan"),
+        "{err}"
+    );
+    assert!(!err.contains("line 2"), "{err}");
+
+    let mut big = String::from("票据号码,缴款码,金额,缴款时间\n");
+    for i in 0..100_000 {
+        big.push_str(&format!(
+            "B{i:06},99999999999999999999,999999999999.99,2020-01-07 09:00:00\n"
+        ));
+    }
+    std::fs::write(&export, big).unwrap();
+    let (code, out, err) = run(cashier(&pool, home.path())
+        .env("ONEWINDOW_FEES_MAX_LINE_YUAN", "1000000000000")
+        .args(["reconcile", "--date", "2020-01-07", "--import"])
+        .arg(&export));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("100000 new"), "{out}");
+    assert!(
+        err.contains("too large") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(!out.contains("-8446744"), "no wrapped sum: {out}");
+}

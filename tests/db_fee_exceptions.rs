@@ -176,7 +176,7 @@ async fn link_refund_and_note_settle_exceptions_and_a_closed_day_refuses_them(po
     let p004_row = rows.iter().find(|r| r.reference == "P004").unwrap();
     assert_eq!(p004_row.note.as_deref(), Some("财政已确认冲正"));
     assert_eq!(
-        fees::summarise(&rows),
+        fees::summarise(&rows).unwrap(),
         vec![
             ("matched", 2, 4000),
             ("amount_mismatch", 0, 0),

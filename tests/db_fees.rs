@@ -57,7 +57,7 @@ async fn every_exception_class_with_exact_sums_and_a_closed_day(pool: PgPool) {
     assert_eq!(r.added, 0);
 
     let rows = fees::classify(&pool, cashier, today).await.unwrap();
-    let summary = fees::summarise(&rows);
+    let summary = fees::summarise(&rows).unwrap();
     assert_eq!(
         summary,
         vec![

@@ -264,3 +264,57 @@ fn link_refund_and_note_act_on_the_selected_exception() {
     );
     assert!(render(&mut a, 80, 24).contains("Note saved"));
 }
+
+/// Issue 14.16: the largest figures a day can hold keep their columns: the money columns are
+/// as wide as their widest figure.
+#[test]
+fn large_figures_keep_their_columns() {
+    let huge = 99_999_999_999_999; // 999,999,999,999.99 yuan
+    let mut a = cashier_on_screen(Lang::En, false);
+    let mut rows = a.recon_all.clone();
+    rows.push(row("55", "receipt", "FS007", huge, Some(huge), "amount_mismatch"));
+    rows.push(row("56", "receipt", "FS008", huge, Some(huge), "amount_mismatch"));
+    let mut totals = totals();
+    totals.expected_fen = 2 * huge;
+    totals.received_fen = 2 * huge;
+    totals.rows[0].expected_fen = 2 * huge;
+    totals.rows[0].received_fen = huge;
+    a.update(Action::ReconciliationLoaded {
+        date: day(),
+        result: Ok(ReconDay {
+            rows,
+            closed: false,
+            totals,
+        }),
+    });
+    let screen = render(&mut a, 120, 30);
+    // The class sum and the day's figures, whole.
+    assert!(screen.contains("2000000000014.98"), "{screen}");
+    assert!(screen.contains("received 1999999999999.98"), "{screen}");
+    // A received and an expected figure in the list, each whole and apart.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("FS007"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let figures: Vec<&str> = line.split_whitespace().filter(|w| w.contains('.')).collect();
+    assert_eq!(
+        figures,
+        ["999999999999.99", "999999999999.99"],
+        "two figures, each whole: {line}"
+    );
+    a.update(ch('t'));
+    let screen = render(&mut a, 120, 30);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Public Security"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let figures: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '│')
+        .filter(|w| w.contains('.'))
+        .collect();
+    assert_eq!(
+        figures,
+        ["1999999999999.98", "999999999999.99", "-999999999999.99"],
+        "{line}"
+    );
+}

@@ -138,7 +138,7 @@ pub async fn run(pool: &PgPool, cashier: i64, n: i64) -> Result<(), Box<dyn std:
         let t2 = Instant::now();
         let rows = fees::classify(pool, cashier, DAY).await?;
         let t3 = Instant::now();
-        summary = fees::summarise(&rows);
+        summary = fees::summarise(&rows)?;
         lines_seen = r.lines;
         parse.push((t1 - t0).as_secs_f64());
         import.push((t2 - t1).as_secs_f64());

@@ -80,7 +80,7 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         Some(p) => {
             let bytes =
                 std::fs::read(p).map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?;
-            Some(receipt_file::parse(&bytes, &mapping).map_err(|errors| {
+            Some(receipt_file::parse_with(&bytes, &mapping, &settings.receipt_rules()).map_err(|errors| {
                 usage(format!(
                     "{} has {} problem(s), nothing was imported:\n{}",
                     p.display(),
@@ -114,10 +114,17 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     }
     let rows = fees::classify(&pool, me.operator_id, a.date).await?;
     println!("reconciliation {}:", a.date);
-    println!("{:<16} {:>6} {:>14}", "class", "count", "sum (yuan)");
-    let summary = fees::summarise(&rows);
+    let summary = fees::summarise(&rows)?;
+    // The sum column is as wide as its widest figure.
+    let w = summary
+        .iter()
+        .map(|(_, _, s)| yuan(*s).len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    println!("{:<16} {:>6} {:>w$}", "class", "count", "sum (yuan)");
     for (class, n, sum) in &summary {
-        println!("{class:<16} {n:>6} {:>14}", yuan(*sum));
+        println!("{class:<16} {n:>6} {:>w$}", yuan(*sum));
     }
     // The day's expected and received: the same figures as the screen's summary line and its
     // by-department view (store::fees::exceptions::totals).

@@ -134,8 +134,42 @@ pub fn parse_amount(s: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-/// Reads and checks the whole file. Any problem: all of them, and no receipts.
+/// The rules a center sets for an import (settings `fees.*`, docs/reconciliation.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// The largest amount one line may carry, in fen (either sign).
+    pub max_line_fen: i64,
+}
+
+/// The default per-line maximum: 10,000,000.00 yuan. A million lines of it sum to 10^15 fen,
+/// far inside what an i64 holds (about 9.2 × 10^18).
+pub const DEFAULT_MAX_LINE_FEN: i64 = 10_000_000 * 100;
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_line_fen: DEFAULT_MAX_LINE_FEN,
+        }
+    }
+}
+
+/// 12050 → "120.50"; -3000 → "-30.00".
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.unsigned_abs() / 100, fen.unsigned_abs() % 100)
+}
+
+/// Reads and checks the whole file with the default rules.
 pub fn parse(bytes: &[u8], m: &Mapping) -> Result<Vec<ReceiptLine>, Vec<LineError>> {
+    parse_with(bytes, m, &Rules::default())
+}
+
+/// Reads and checks the whole file. Any problem: all of them, and no receipts.
+pub fn parse_with(
+    bytes: &[u8],
+    m: &Mapping,
+    rules: &Rules,
+) -> Result<Vec<ReceiptLine>, Vec<LineError>> {
     let text = decode(bytes).map_err(|e| vec![e])?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(m.format.delimiter as u8)
@@ -198,6 +232,19 @@ pub fn parse(bytes: &[u8], m: &Mapping) -> Result<Vec<ReceiptLine>, Vec<LineErro
                 format!(
                     "{} \"{amount_text}\" is not an amount in yuan (120.50)",
                     m.columns.amount
+                ),
+            ));
+        }
+        if let Some(fen) = amount_fen
+            && fen.unsigned_abs() > rules.max_line_fen.unsigned_abs()
+        {
+            errors.push(err(
+                line,
+                format!(
+                    "{} {amount_text} is more than the largest amount a line may carry ({}; \
+                     setting fees.max_line_yuan)",
+                    m.columns.amount,
+                    yuan(rules.max_line_fen)
                 ),
             ));
         }

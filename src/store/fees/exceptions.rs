@@ -340,7 +340,8 @@ pub async fn totals(pool: &PgPool, viewer: i64, date: NaiveDate) -> Result<DayTo
     )
     .bind(date)
     .fetch_all(pool)
-    .await?;
+    .await
+    .map_err(super::sum_overflow)?;
     let mut day = DayTotals::default();
     for r in rows {
         if r.is_day {

@@ -320,25 +320,23 @@ pub async fn classify(
     Ok(rows)
 }
 
-/// Counts and sums per class, in `CLASSES` order (zeros included).
-pub fn summarise(rows: &[Classified]) -> Vec<(&'static str, i64, i64)> {
-    CLASSES
-        .iter()
-        .map(|c| {
-            let of: Vec<&Classified> = rows.iter().filter(|r| r.class == *c).collect();
-            let sum = of
-                .iter()
-                .map(|r| {
-                    if r.kind == "assessment" {
-                        r.expected_fen.unwrap_or(0)
-                    } else {
-                        r.amount_fen
-                    }
-                })
-                .sum();
-            (*c, of.len() as i64, sum)
-        })
-        .collect()
+/// Counts and sums per class, in `CLASSES` order (zeros included). The sums are checked: one
+/// past what an i64 holds is `sum_too_large`, never a wrapped negative.
+pub fn summarise(rows: &[Classified]) -> Result<Vec<(&'static str, i64, i64)>, StoreError> {
+    let mut out: Vec<(&'static str, i64, i64)> = CLASSES.iter().map(|c| (*c, 0, 0)).collect();
+    for r in rows {
+        let Some(slot) = out.iter_mut().find(|(c, _, _)| *c == r.class) else {
+            continue;
+        };
+        let fen = if r.kind == "assessment" {
+            r.expected_fen.unwrap_or(0)
+        } else {
+            r.amount_fen
+        };
+        slot.1 += 1;
+        slot.2 = slot.2.checked_add(fen).ok_or_else(sum_too_large)?;
+    }
+    Ok(out)
 }
 
 pub async fn is_closed(pool: &PgPool, date: NaiveDate) -> Result<bool, StoreError> {
@@ -423,10 +421,25 @@ pub async fn reopen_day(
     Ok(())
 }
 
-/// 12050 → "120.50"; -3000 → "-30.00".
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+pub use crate::domain::fees::receipt_file::yuan;
+
+/// A sum of money past what 64 bits of fen hold (about 92 million million yuan): said so,
+/// never wrapped into a negative.
+pub fn sum_too_large() -> StoreError {
+    StoreError::Invalid {
+        field: "amount",
+        reason: "the sum is too large to hold (more than 92,233,720,368,547,758.07 yuan); \
+                 lower the per-line maximum (fees.max_line_yuan) and check the file"
+            .into(),
+    }
+}
+
+/// A database sum cast to bigint that did not fit (SQLSTATE 22003) as `sum_too_large`.
+pub(crate) fn sum_overflow(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("22003") => sum_too_large(),
+        _ => StoreError::Db(e),
+    }
 }
 
 /// What a cashier may do to an assessment, with a reason, audited.

@@ -175,7 +175,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
     let rows: &[Classified] = &app.recon_all;
-    let summary = fees::summarise(rows);
+    // Checked sums: a day past what 64 bits hold says so instead of showing a wrapped figure.
+    let (summary, too_large) = match fees::summarise(rows) {
+        Ok(s) => (s, false),
+        Err(_) => (vec![], true),
+    };
+    // The sum column is as wide as its widest figure.
+    let sum_w = money_width(
+        14,
+        &tr(lang, "recon.sum"),
+        summary.iter().map(|(_, _, s)| *s),
+    );
     let lines: Vec<Line> = std::iter::once(Line::from(vec![Span::styled(
         format!(" {} · {date} · {state}", tr(lang, "screen.reconcile")),
         t.title,
@@ -185,7 +195,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             "  {}{}{}",
             pad_right(&tr(lang, "recon.class"), 18),
             pad_left(&tr(lang, "recon.count"), 7),
-            pad_left(&tr(lang, "recon.sum"), 14)
+            pad_left(&tr(lang, "recon.sum"), sum_w)
         ),
         t.accent,
     ))))
@@ -197,11 +207,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         };
         Line::from(Span::styled(
             format!(
-                "  {}{n:>7}{:>14}",
+                "  {}{n:>7}{}",
                 pad_right(&tr(lang, &format!("recon.class.{class}")), 18),
-                yuan(*sum)
+                pad_left(&yuan(*sum), sum_w)
             ),
             style,
+        ))
+    }))
+    .chain(too_large.then(|| {
+        Line::from(Span::styled(
+            format!("  {}", tr(lang, "recon.too_large")),
+            t.danger,
         ))
     }))
     .collect();
@@ -226,12 +242,27 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     // A receipt number and a payment code are read whole; the note may be cut here, the line
     // under the list carries it in full for the selected row.
+    // The money columns are as wide as their widest figure (999,999,999,999.99 whole).
+    let listed = app.recon.rows.as_deref().unwrap_or_default();
+    let received_w = money_width(
+        8,
+        &tr(lang, "recon.received"),
+        listed
+            .iter()
+            .filter(|r| r.kind == "receipt")
+            .map(|r| r.amount_fen),
+    );
+    let expected_w = money_width(
+        8,
+        &tr(lang, "recon.expected"),
+        listed.iter().filter_map(|r| r.expected_fen),
+    );
     let widths = [
         Constraint::Length(15),
         Constraint::Length(16),
         Constraint::Length(20),
-        Constraint::Length(9),
-        Constraint::Length(9),
+        Constraint::Length(received_w as u16 + 1),
+        Constraint::Length(expected_w as u16 + 1),
         Constraint::Min(0),
     ];
     let headers = [
@@ -303,7 +334,15 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
     let t = &app.theme;
     let zh = lang == crate::i18n::Lang::ZhCn;
-    let money = 14;
+    // As wide as the widest figure, and a difference is computed checked.
+    let diff_of = |r: &Total| r.received_fen.checked_sub(r.expected_fen);
+    let money = money_width(
+        12,
+        "",
+        app.recon_totals.rows.iter().flat_map(|r| {
+            [r.expected_fen, r.received_fen, diff_of(r).unwrap_or(i64::MIN)]
+        }),
+    ) + 2;
     let name_w = (area.width as usize).saturating_sub(2 + 3 * money);
     let mut lines = vec![
         Line::from(Span::styled(
@@ -337,15 +376,22 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
                 format!("  {}", n.clone().unwrap_or_default())
             }
         };
-        let diff = r.received_fen - r.expected_fen;
-        let style = if diff != 0 { t.warn } else { t.text };
+        let diff = diff_of(r);
+        let style = if diff != Some(0) { t.warn } else { t.text };
         Line::from(Span::styled(
             format!(
                 "  {}{}{}{}",
                 pad_right(&fit(&name, name_w.saturating_sub(1)), name_w),
                 pad_left(&yuan(r.expected_fen), money),
                 pad_left(&yuan(r.received_fen), money),
-                pad_left(&if diff == 0 { String::new() } else { yuan(diff) }, money),
+                pad_left(
+                    &match diff {
+                        Some(0) => String::new(),
+                        Some(d) => yuan(d),
+                        None => tr(lang, "recon.too_large_short"),
+                    },
+                    money
+                ),
             ),
             style,
         ))
@@ -357,6 +403,15 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
         )));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The width of a money column: its widest figure or its heading, at least `min`.
+fn money_width(min: usize, heading: &str, figures: impl Iterator<Item = i64>) -> usize {
+    figures
+        .map(|f| yuan(f).len())
+        .chain([unicode_width::UnicodeWidthStr::width(heading), min])
+        .max()
+        .unwrap_or(min)
 }
 
 /// Cuts a name to `w` columns, with an ellipsis, so a long Chinese name keeps the columns.
