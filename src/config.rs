@@ -73,6 +73,9 @@ pub struct Settings {
     /// Fees: the largest amount one line of a receipt file may carry, in whole yuan (either
     /// sign). Default 10,000,000 (一千万元): a million lines of it still sum far inside 64 bits.
     pub max_line_yuan: Setting<i64>,
+    /// Fees: a receipt paid more than this many days after today is refused at import. Default
+    /// 1 (a clock or time zone a little off); receipts record payments already made.
+    pub max_days_ahead: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -127,6 +130,7 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct FileFees {
     max_line_yuan: Option<Spanned<i64>>,
+    max_days_ahead: Option<Spanned<i64>>,
 }
 
 /// The largest per-line maximum: the importer reads at most 12 digits of yuan.
@@ -286,6 +290,9 @@ impl Settings {
             max_line_yuan: Setting::default(
                 crate::domain::fees::receipt_file::DEFAULT_MAX_LINE_FEN / 100,
             ),
+            max_days_ahead: Setting::default(
+                crate::domain::fees::receipt_file::DEFAULT_MAX_DAYS_AHEAD,
+            ),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -435,6 +442,14 @@ impl Settings {
         )? {
             self.max_line_yuan.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.fees.max_days_ahead,
+            "fees.max_days_ahead",
+            |n| check_range(*n, 0, 366),
+            &file_err,
+        )? {
+            self.max_days_ahead.set(v, src());
+        }
         Ok(())
     }
 
@@ -493,6 +508,10 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_FEES_MAX_LINE_YUAN") {
             let n = check_max_line_yuan(num(var, &v)?).map_err(bad(var))?;
             self.max_line_yuan.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_FEES_MAX_DAYS_AHEAD") {
+            let n = check_range(num(var, &v)?, 0, 366).map_err(bad(var))?;
+            self.max_days_ahead.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
@@ -596,6 +615,11 @@ impl Settings {
                 self.max_line_yuan.value.to_string(),
                 &self.max_line_yuan.source,
             ),
+            (
+                "fees.max_days_ahead",
+                self.max_days_ahead.value.to_string(),
+                &self.max_days_ahead.source,
+            ),
         ];
         let effective_theme = if self.no_color {
             "mono (NO_COLOR is set)".to_string()
@@ -637,6 +661,7 @@ impl Settings {
         crate::domain::fees::receipt_file::Rules {
             // At most 10^12 yuan (checked when read): 10^14 fen, no overflow.
             max_line_fen: self.max_line_yuan.value.saturating_mul(100),
+            max_days_ahead: self.max_days_ahead.value,
         }
     }
 

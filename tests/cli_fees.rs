@@ -137,3 +137,150 @@ async fn huge_amounts_are_refused_or_overflow_clearly(pool: PgPool) {
     );
     assert!(!out.contains("-8446744"), "no wrapped sum: {out}");
 }
+
+/// Runs `reconcile --import` of this file (and mapping, if any) as the cashier; returns the exit
+/// code and stderr, and checks that nothing at all was imported.
+async fn refused_import(pool: &PgPool, file: &str, mapping: Option<&str>) -> (i32, String) {
+    onewindow::store::seed::seed(pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let export = home.path().join("export.csv");
+    std::fs::write(&export, file).unwrap();
+    let mut c = cashier(pool, home.path());
+    c.args(["reconcile", "--date", "2020-01-06", "--import"])
+        .arg(&export);
+    if let Some(m) = mapping {
+        let path = home.path().join("mapping.toml");
+        std::fs::write(&path, m).unwrap();
+        c.arg("--mapping").arg(&path);
+    }
+    let (code, out, err) = run(&mut c);
+    let n: i64 = sqlx::query_scalar("select count(*) from receipts")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing imported: {out}{err}");
+    (code, err)
+}
+
+const HEADER: &str = "票据号码,缴款码,金额,缴款时间,缴款人,原票据号码\n";
+const LINE: &str = "P1,99999999999999999999,8.80,2020-01-06 09:00:00,张三,\n";
+
+/// Issue 14.17: a column named twice in the header (which one is the amount?).
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_duplicated_header_column_is_refused(pool: PgPool) {
+    let file = format!("票据号码,缴款码,金额,缴款时间,金额\n{LINE}");
+    let (code, err) = refused_import(&pool, &file, None).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 1") && err.contains("\"金额\" appears twice"),
+        "{err}"
+    );
+}
+
+/// Issue 14.17: a negative line must name a receipt that exists, in the file or already
+/// imported from the same source.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_negative_line_naming_no_receipt_is_refused(pool: PgPool) {
+    let file = format!(
+        "{HEADER}{LINE}P2,99999999999999999999,-8.80,2020-01-06 10:00:00,张三,P1\n\
+         P3,99999999999999999999,-1.00,2020-01-06 10:00:00,张三,\n\
+         P4,99999999999999999999,-2.00,2020-01-06 10:00:00,张三,NOSUCH\n"
+    );
+    let (code, err) = refused_import(&pool, &file, None).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 4") && err.contains("names no receipt"),
+        "empty 原票据号码: {err}"
+    );
+    // With the empty one fixed, the unknown receipt is refused by the import, with its line.
+    let file = format!(
+        "{HEADER}{LINE}P2,99999999999999999999,-8.80,2020-01-06 10:00:00,张三,P1\n\
+         P4,99999999999999999999,-2.00,2020-01-06 10:00:00,张三,NOSUCH\n"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let export = home.path().join("export.csv");
+    std::fs::write(&export, file).unwrap();
+    let (code, out, err) = run(cashier(&pool, home.path())
+        .args(["reconcile", "--date", "2020-01-06", "--import"])
+        .arg(&export));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("line 4") && err.contains("NOSUCH") && !err.contains("line 3"),
+        "{err}"
+    );
+    let n: i64 = sqlx::query_scalar("select count(*) from receipts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing of the file stays");
+}
+
+/// Issue 14.17: a receipt dated 9999-12-31 is refused (more than fees.max_days_ahead days
+/// after the database's today).
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_receipt_dated_far_ahead_is_refused(pool: PgPool) {
+    let file =
+        format!("{HEADER}{LINE}P2,99999999999999999999,1.00,9999-12-31 09:00:00,张三,\n");
+    let (code, err) = refused_import(&pool, &file, None).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 3")
+            && err.contains("9999-12-31")
+            && err.contains("fees.max_days_ahead"),
+        "{err}"
+    );
+}
+
+/// Issue 14.17: a mapping whose source is empty (receipt numbers are unique per source).
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_mapping_with_an_empty_source_is_refused(pool: PgPool) {
+    let mapping = onewindow::domain::fees::receipt_file::FISCAL_MAPPING
+        .replace("source = \"fiscal\"", "source = \"  \"");
+    assert_ne!(mapping, onewindow::domain::fees::receipt_file::FISCAL_MAPPING);
+    let (code, err) = refused_import(&pool, &format!("{HEADER}{LINE}"), Some(&mapping)).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("source is empty") && err.contains("line "),
+        "{err}"
+    );
+}
+
+/// Issue 14.17: a full-width comma as the delimiter, in the mapping or in the file.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_full_width_comma_delimiter_is_refused(pool: PgPool) {
+    let mapping = onewindow::domain::fees::receipt_file::FISCAL_MAPPING
+        .replace("delimiter = \",\"", "delimiter = \"，\"");
+    assert_ne!(mapping, onewindow::domain::fees::receipt_file::FISCAL_MAPPING);
+    let file = format!("{HEADER}{LINE}").replace(',', "，");
+    let (code, err) = refused_import(&pool, &file, Some(&mapping)).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("delimiter") && err.contains("full-width comma"),
+        "{err}"
+    );
+    // The same file with the default mapping: the header is one column of full-width commas.
+    let home = tempfile::tempdir().unwrap();
+    let export = home.path().join("export.csv");
+    std::fs::write(&export, file).unwrap();
+    let (code, out, err) = run(cashier(&pool, home.path())
+        .args(["reconcile", "--date", "2020-01-06", "--import"])
+        .arg(&export));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("line 1") && err.contains("full-width commas"),
+        "{err}"
+    );
+}
+
+/// Issue 14.17: 23:59:60 is no time a payment was made (chrono reads it as a leap second).
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_leap_second_time_is_refused(pool: PgPool) {
+    let file =
+        format!("{HEADER}{LINE}P2,99999999999999999999,1.00,2020-01-06 23:59:60,张三,\n");
+    let (code, err) = refused_import(&pool, &file, None).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("23:59:60"),
+        "{err}"
+    );
+}

@@ -41,7 +41,7 @@ async fn link_refund_and_note_settle_exceptions_and_a_closed_day_refuses_them(po
                 ("P001", &codes[0], "20.00", ""),
                 ("P002", &codes[0], "20.00", ""), // duplicate of P001
                 ("P003", "11111111111111111111", "20.00", ""), // the payer miscopied codes[1]
-                ("P004", &codes[2], "-5.00", ""), // a reversal
+                ("P004", &codes[2], "-5.00", "P001"), // a reversal (of P001)
             ],
         ),
         &mapping,

@@ -50,8 +50,36 @@ impl Default for Format {
     }
 }
 
+/// Reads a mapping file and checks what TOML cannot: a source that names something, and a
+/// delimiter the CSV reader can use (one ASCII character; a full-width comma `，` is not one).
 pub fn parse_mapping(text: &str) -> Result<Mapping, String> {
-    toml::from_str(text).map_err(|e| e.to_string())
+    let m: Mapping = toml::from_str(text).map_err(|e| e.to_string())?;
+    let line_of = |key: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(0, |i| i + 1)
+    };
+    if m.source.trim().is_empty() {
+        return Err(format!(
+            "line {}: source is empty: name the system the receipts come from (fiscal, bank); \
+             receipt numbers are unique per source",
+            line_of("source")
+        ));
+    }
+    let d = m.format.delimiter;
+    if !d.is_ascii() || d.is_ascii_alphanumeric() || d == '"' || d == '\n' || d == '\r' {
+        let hint = if d == '，' {
+            " (a full-width comma; the export's columns are separated by the ASCII comma \",\")"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "line {}: delimiter {d:?} cannot separate columns{hint}: use one ASCII character \
+             such as \",\", \";\", \"|\" or \"\\t\"",
+            line_of("delimiter")
+        ));
+    }
+    Ok(m)
 }
 
 /// One receipt, checked.
@@ -139,7 +167,13 @@ pub fn parse_amount(s: &str) -> Option<i64> {
 pub struct Rules {
     /// The largest amount one line may carry, in fen (either sign).
     pub max_line_fen: i64,
+    /// A receipt paid more than this many days after the database's today is refused (the
+    /// import checks it, against the database clock).
+    pub max_days_ahead: u32,
 }
+
+/// The default for `max_days_ahead`: one day, for a clock or time zone a little off.
+pub const DEFAULT_MAX_DAYS_AHEAD: u32 = 1;
 
 /// The default per-line maximum: 10,000,000.00 yuan. A million lines of it sum to 10^15 fen,
 /// far inside what an i64 holds (about 9.2 × 10^18).
@@ -149,6 +183,7 @@ impl Default for Rules {
     fn default() -> Self {
         Rules {
             max_line_fen: DEFAULT_MAX_LINE_FEN,
+            max_days_ahead: DEFAULT_MAX_DAYS_AHEAD,
         }
     }
 }
@@ -181,6 +216,26 @@ pub fn parse_with(
         .clone();
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let mut errors = vec![];
+    // A column named twice: which one holds the amount? Refused, whichever columns they are.
+    let mut names = HashSet::new();
+    for h in headers.iter().map(str::trim).filter(|h| !h.is_empty()) {
+        if !names.insert(h) {
+            errors.push(err(1, format!("column \"{h}\" appears twice in the header")));
+        }
+    }
+    // The whole header in one column, split by full-width commas: the export was saved with
+    // the wrong separator.
+    if headers.len() == 1 && headers.get(0).is_some_and(|h| h.contains('，')) {
+        errors.push(err(
+            1,
+            format!(
+                "the header is separated by full-width commas (，), not by {:?}: save the \
+                 export with ASCII commas or set [format] delimiter",
+                m.format.delimiter
+            ),
+        ));
+        return Err(errors);
+    }
     let mut need = |name: &str| {
         let c = col(name);
         if c.is_none() {
@@ -248,16 +303,39 @@ pub fn parse_with(
                 ),
             ));
         }
-        let paid_text = field(paid);
-        let paid_at = NaiveDateTime::parse_from_str(&paid_text, &m.format.paid_at);
-        if paid_at.is_err() {
+        if amount_fen.is_some_and(|f| f < 0) && reverses.map(field).unwrap_or_default().is_empty()
+        {
             errors.push(err(
                 line,
-                format!(
-                    "{} \"{paid_text}\" is not a time like {}",
-                    m.columns.paid_at, m.format.paid_at
-                ),
+                match &m.columns.reverses {
+                    Some(c) => format!(
+                        "{} {amount_text} is negative (a reversal) but {c} names no receipt it \
+                         reverses",
+                        m.columns.amount
+                    ),
+                    None => format!(
+                        "{} {amount_text} is negative (a reversal) but the mapping has no \
+                         reverses column to name the receipt it reverses",
+                        m.columns.amount
+                    ),
+                },
             ));
+        }
+        let paid_text = field(paid);
+        // chrono reads a leap second (23:59:60) as a time; no fiscal system pays in one.
+        let paid_at = match NaiveDateTime::parse_from_str(&paid_text, &m.format.paid_at) {
+            Ok(t) if t.and_utc().timestamp_subsec_nanos() >= 1_000_000_000 => Err(format!(
+                "{} \"{paid_text}\" has second 60 (a leap second): no payment is timed so",
+                m.columns.paid_at
+            )),
+            Ok(t) => Ok(t),
+            Err(_) => Err(format!(
+                "{} \"{paid_text}\" is not a time like {}",
+                m.columns.paid_at, m.format.paid_at
+            )),
+        };
+        if let Err(message) = &paid_at {
+            errors.push(err(line, message.clone()));
         }
         if let (Some(amount_fen), Ok(paid_at)) = (amount_fen, paid_at) {
             lines.push(ReceiptLine {

@@ -16,7 +16,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::accounts::permission::Permission;
 use crate::domain::fees::payment_code;
-use crate::domain::fees::receipt_file::ReceiptLine;
+use crate::domain::fees::receipt_file::{ReceiptLine, Rules};
 use crate::store::StoreError;
 use crate::store::accounts::permission::actor;
 use crate::store::audit::{self, NewAudit};
@@ -91,14 +91,34 @@ pub struct ImportReport {
     pub added: u64,
 }
 
-/// Imports checked receipts: idempotent by (source, receipt number), one transaction, audited.
-/// Cashiers (and supervisors).
+/// Imports checked receipts with the default rules (see `import_with`).
 pub async fn import(
     pool: &PgPool,
     operator_id: i64,
     source: &str,
     file_name: &str,
     lines: &[ReceiptLine],
+) -> Result<ImportReport, StoreError> {
+    import_with(pool, operator_id, source, file_name, lines, &Rules::default()).await
+}
+
+/// Problems the import itself finds, after the file's own checks: at most this many are
+/// listed, with a count of the rest.
+const LISTED_PROBLEMS: i64 = 100;
+
+/// Imports checked receipts: idempotent by (source, receipt number), one transaction, audited.
+/// Cashiers (and supervisors). Before anything is added, what only the database can tell is
+/// checked, each problem with its line, and any problem refuses the whole file
+/// (`StoreError::Invalid`, field "file"): a receipt paid more than `rules.max_days_ahead` days
+/// after the database's today, and a negative line whose receipt is neither in the file nor
+/// imported before from the same source.
+pub async fn import_with(
+    pool: &PgPool,
+    operator_id: i64,
+    source: &str,
+    file_name: &str,
+    lines: &[ReceiptLine],
+    rules: &Rules,
 ) -> Result<ImportReport, StoreError> {
     let mut tx = pool.begin().await?;
     actor(&mut *tx, operator_id)
@@ -117,7 +137,7 @@ pub async fn import(
     // The lines go in by COPY to a scratch table, then into receipts in one statement: binding
     // a million-element array per column costs more than the insert itself.
     sqlx::query(
-        "create temp table receipt_lines (receipt_no text, payment_code text,
+        "create temp table receipt_lines (line integer, receipt_no text, payment_code text,
              amount_fen bigint, paid_at timestamp, payer text, reverses text) on commit drop",
     )
     .execute(&mut *tx)
@@ -125,6 +145,7 @@ pub async fn import(
     let mut copy = tx.copy_in_raw("copy receipt_lines from stdin").await?;
     let mut rows = CopyRows::new();
     for l in lines {
+        rows.opt(Some(l.line));
         rows.text(&l.receipt_no);
         rows.text(&l.payment_code);
         rows.opt(Some(l.amount_fen));
@@ -138,6 +159,45 @@ pub async fn import(
     }
     copy.send(rows.take()).await?;
     copy.finish().await?;
+    // The checks below join the scratch table with itself: with its statistics the planner
+    // hashes a large file instead of looping over it.
+    if lines.len() >= 10_000 {
+        sqlx::query("analyze receipt_lines").execute(&mut *tx).await?;
+    }
+    let problems: Vec<(i32, String, i64)> = sqlx::query_as(
+        "with p as (
+             select l.line, format('%s is more than %s day(s) after today (%s): a receipt \
+                    records a payment already made (setting fees.max_days_ahead)',
+                    l.paid_at, $3::int, current_date) as message
+             from receipt_lines l where l.paid_at::date > current_date + $3::int
+             union all
+             select l.line, format('a negative line (a reversal) reverses %s, which is neither \
+                    in this file nor imported before from %s', l.reverses, $1)
+             from receipt_lines l
+             where l.amount_fen < 0 and l.reverses is not null
+               and not exists (select 1 from receipt_lines o where o.receipt_no = l.reverses)
+               and not exists (select 1 from receipts r
+                               where r.source = $1 and r.receipt_no = l.reverses))
+         select line, message, count(*) over () from p order by line limit $2",
+    )
+    .bind(source)
+    .bind(LISTED_PROBLEMS)
+    .bind(rules.max_days_ahead as i32)
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some((_, _, total)) = problems.first() {
+        let mut reason: Vec<String> = problems
+            .iter()
+            .map(|(line, message, _)| format!("line {line}: {message}"))
+            .collect();
+        if *total > LISTED_PROBLEMS {
+            reason.push(format!("… and {} more", total - LISTED_PROBLEMS));
+        }
+        return Err(StoreError::Invalid {
+            field: "file",
+            reason: reason.join("\n"),
+        });
+    }
     let added = sqlx::query(
         "insert into receipts (source, receipt_no, payment_code, amount_fen, paid_at,
              business_date, payer, reverses, import_id)
