@@ -314,3 +314,128 @@ async fn the_day_summary_equals_the_department_totals(pool: PgPool) {
         .collect();
     assert_eq!(figures, ["20.00", "20.00"], "{by_department}");
 }
+
+/// Polls until another session of this database waits on a lock, or the task ends first.
+async fn waits_on_a_lock<T>(pool: &PgPool, task: &tokio::task::JoinHandle<T>) -> bool {
+    for _ in 0..200 {
+        let n: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'
+               and pid <> pg_backend_pid()",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if n > 0 {
+            return true;
+        }
+        if task.is_finished() {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    false
+}
+
+/// Issue 14.13, one way round: an import's transaction is under way when the day is closed. The
+/// close waits for it, so the closed day holds only what was imported before its close; before,
+/// the close went through at once and the import's receipts landed in the closed day.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_close_waits_for_an_import_under_way(pool: PgPool) {
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let cashier = op(&pool, "cashier").await;
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    drop(conn);
+    // The import's writes, its transaction left open (as a 10,000-line import is for a while).
+    let mut import = pool.begin().await.unwrap();
+    let import_id: i64 = sqlx::query_scalar(
+        "insert into receipt_imports (source, file_name, lines, added, imported_by)
+         values ('fiscal', 'x.csv', 1, 1, $1) returning import_id",
+    )
+    .bind(cashier)
+    .fetch_one(&mut *import)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into receipts (source, receipt_no, payment_code, amount_fen, paid_at,
+             business_date, import_id)
+         values ('fiscal', 'R1', '99999999999999999999', 880, $1::date + time '10:00', $1, $2)",
+    )
+    .bind(today)
+    .bind(import_id)
+    .execute(&mut *import)
+    .await
+    .unwrap();
+    let close = tokio::spawn({
+        let pool = pool.clone();
+        async move { fees::close_day(&pool, cashier, today).await }
+    });
+    assert!(
+        waits_on_a_lock(&pool, &close).await,
+        "the close waits for the import under way: {:?}",
+        close.is_finished()
+    );
+    assert!(!fees::is_closed(&pool, today).await.unwrap());
+    import.commit().await.unwrap();
+    close.await.unwrap().unwrap();
+    assert!(fees::is_closed(&pool, today).await.unwrap());
+    // After the close, nothing more gets in.
+    let mapping = receipt_file::parse_mapping(FISCAL_MAPPING).unwrap();
+    let late = receipt_file::parse(
+        &export(today, &[("R2", "99999999999999999999", "1.00", "")]),
+        &mapping,
+    )
+    .unwrap();
+    let e = fees::import(&pool, cashier, "fiscal", "late.csv", &late)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("closed")), "{e}");
+}
+
+/// Issue 14.13, the other way round: the close's transaction is under way when an import of that
+/// day runs. The import waits, then sees the close and is refused whole.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn an_import_waits_for_a_close_under_way_and_is_refused(pool: PgPool) {
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let cashier = op(&pool, "cashier").await;
+    let mut conn = pool.acquire().await.unwrap();
+    let today = calendar::today(&mut conn).await.unwrap();
+    drop(conn);
+    let mut close = pool.begin().await.unwrap();
+    sqlx::query("insert into day_closes (business_date, closed_by) values ($1, $2)")
+        .bind(today)
+        .bind(cashier)
+        .execute(&mut *close)
+        .await
+        .unwrap();
+    let mapping = receipt_file::parse_mapping(FISCAL_MAPPING).unwrap();
+    let lines = receipt_file::parse(
+        &export(
+            today,
+            &[
+                ("R1", "99999999999999999999", "8.80", ""),
+                ("R2", "99999999999999999999", "1.00", ""),
+            ],
+        ),
+        &mapping,
+    )
+    .unwrap();
+    let import = tokio::spawn({
+        let pool = pool.clone();
+        async move { fees::import(&pool, cashier, "fiscal", "x.csv", &lines).await }
+    });
+    assert!(
+        waits_on_a_lock(&pool, &import).await,
+        "the import waits for the close under way"
+    );
+    close.commit().await.unwrap();
+    let e = import.await.unwrap().unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("closed")), "{e}");
+    let n: i64 = sqlx::query_scalar("select count(*) from receipts where business_date = $1")
+        .bind(today)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "the closed day holds none of the import's receipts");
+}
