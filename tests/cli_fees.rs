@@ -27,7 +27,9 @@ fn cashier(pool: &PgPool, home: &std::path::Path) -> std::process::Command {
 /// Reads a report back with the csv crate's reader: the header and every row.
 fn read_report(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     let text = std::fs::read_to_string(path).unwrap();
-    let text = text.strip_prefix('\u{feff}').expect("the report starts with a BOM");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("the report starts with a BOM");
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let header = r.headers().unwrap().iter().map(String::from).collect();
     let rows = r
@@ -219,14 +221,11 @@ async fn a_negative_line_naming_no_receipt_is_refused(pool: PgPool) {
 /// after the database's today).
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_receipt_dated_far_ahead_is_refused(pool: PgPool) {
-    let file =
-        format!("{HEADER}{LINE}P2,99999999999999999999,1.00,9999-12-31 09:00:00,张三,\n");
+    let file = format!("{HEADER}{LINE}P2,99999999999999999999,1.00,9999-12-31 09:00:00,张三,\n");
     let (code, err) = refused_import(&pool, &file, None).await;
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("line 3")
-            && err.contains("9999-12-31")
-            && err.contains("fees.max_days_ahead"),
+        err.contains("line 3") && err.contains("9999-12-31") && err.contains("fees.max_days_ahead"),
         "{err}"
     );
 }
@@ -236,7 +235,10 @@ async fn a_receipt_dated_far_ahead_is_refused(pool: PgPool) {
 async fn a_mapping_with_an_empty_source_is_refused(pool: PgPool) {
     let mapping = onewindow::domain::fees::receipt_file::FISCAL_MAPPING
         .replace("source = \"fiscal\"", "source = \"  \"");
-    assert_ne!(mapping, onewindow::domain::fees::receipt_file::FISCAL_MAPPING);
+    assert_ne!(
+        mapping,
+        onewindow::domain::fees::receipt_file::FISCAL_MAPPING
+    );
     let (code, err) = refused_import(&pool, &format!("{HEADER}{LINE}"), Some(&mapping)).await;
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -250,7 +252,10 @@ async fn a_mapping_with_an_empty_source_is_refused(pool: PgPool) {
 async fn a_full_width_comma_delimiter_is_refused(pool: PgPool) {
     let mapping = onewindow::domain::fees::receipt_file::FISCAL_MAPPING
         .replace("delimiter = \",\"", "delimiter = \"，\"");
-    assert_ne!(mapping, onewindow::domain::fees::receipt_file::FISCAL_MAPPING);
+    assert_ne!(
+        mapping,
+        onewindow::domain::fees::receipt_file::FISCAL_MAPPING
+    );
     let file = format!("{HEADER}{LINE}").replace(',', "，");
     let (code, err) = refused_import(&pool, &file, Some(&mapping)).await;
     assert_eq!(code, 2, "{err}");
@@ -275,12 +280,8 @@ async fn a_full_width_comma_delimiter_is_refused(pool: PgPool) {
 /// Issue 14.17: 23:59:60 is no time a payment was made (chrono reads it as a leap second).
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_leap_second_time_is_refused(pool: PgPool) {
-    let file =
-        format!("{HEADER}{LINE}P2,99999999999999999999,1.00,2020-01-06 23:59:60,张三,\n");
+    let file = format!("{HEADER}{LINE}P2,99999999999999999999,1.00,2020-01-06 23:59:60,张三,\n");
     let (code, err) = refused_import(&pool, &file, None).await;
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("line 3") && err.contains("23:59:60"),
-        "{err}"
-    );
+    assert!(err.contains("line 3") && err.contains("23:59:60"), "{err}");
 }

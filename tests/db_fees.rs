@@ -390,7 +390,10 @@ async fn a_close_waits_for_an_import_under_way(pool: PgPool) {
     let e = fees::import(&pool, cashier, "fiscal", "late.csv", &late)
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("closed")), "{e}");
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("closed")),
+        "{e}"
+    );
 }
 
 /// Issue 14.13, the other way round: the close's transaction is under way when an import of that
@@ -431,7 +434,10 @@ async fn an_import_waits_for_a_close_under_way_and_is_refused(pool: PgPool) {
     );
     close.commit().await.unwrap();
     let e = import.await.unwrap().unwrap_err();
-    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("closed")), "{e}");
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("closed")),
+        "{e}"
+    );
     let n: i64 = sqlx::query_scalar("select count(*) from receipts where business_date = $1")
         .bind(today)
         .fetch_one(&pool)

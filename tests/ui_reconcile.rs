@@ -272,8 +272,22 @@ fn large_figures_keep_their_columns() {
     let huge = 99_999_999_999_999; // 999,999,999,999.99 yuan
     let mut a = cashier_on_screen(Lang::En, false);
     let mut rows = a.recon_all.clone();
-    rows.push(row("55", "receipt", "FS007", huge, Some(huge), "amount_mismatch"));
-    rows.push(row("56", "receipt", "FS008", huge, Some(huge), "amount_mismatch"));
+    rows.push(row(
+        "55",
+        "receipt",
+        "FS007",
+        huge,
+        Some(huge),
+        "amount_mismatch",
+    ));
+    rows.push(row(
+        "56",
+        "receipt",
+        "FS008",
+        huge,
+        Some(huge),
+        "amount_mismatch",
+    ));
     let mut totals = totals();
     totals.expected_fen = 2 * huge;
     totals.received_fen = 2 * huge;
@@ -296,7 +310,10 @@ fn large_figures_keep_their_columns() {
         .lines()
         .find(|l| l.contains("FS007"))
         .unwrap_or_else(|| panic!("{screen}"));
-    let figures: Vec<&str> = line.split_whitespace().filter(|w| w.contains('.')).collect();
+    let figures: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.contains('.'))
+        .collect();
     assert_eq!(
         figures,
         ["999999999999.99", "999999999999.99"],

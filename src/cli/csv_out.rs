@@ -50,7 +50,10 @@ impl<W: Write> CsvOut<W> {
     }
 
     /// One row; every cell neutralised.
-    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> std::io::Result<()> {
+    pub fn row<S: AsRef<str>>(
+        &mut self,
+        cells: impl IntoIterator<Item = S>,
+    ) -> std::io::Result<()> {
         let cells: Vec<String> = cells
             .into_iter()
             .map(|c| neutralise(c.as_ref()).into_owned())
@@ -97,7 +100,9 @@ mod tests {
 
     #[test]
     fn other_cells_and_plain_numbers_stay() {
-        for cell in ["", "P001", "20.00", "-20.00", "-3", "a=b", "张三", " =x", "'=x"] {
+        for cell in [
+            "", "P001", "20.00", "-20.00", "-3", "a=b", "张三", " =x", "'=x",
+        ] {
             assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
     }

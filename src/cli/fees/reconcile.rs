@@ -80,18 +80,22 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         Some(p) => {
             let bytes =
                 std::fs::read(p).map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?;
-            Some(receipt_file::parse_with(&bytes, &mapping, &settings.receipt_rules()).map_err(|errors| {
-                usage(format!(
-                    "{} has {} problem(s), nothing was imported:\n{}",
-                    p.display(),
-                    errors.len(),
-                    errors
-                        .iter()
-                        .map(|e| format!("  {}: {e}", p.display()))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ))
-            })?)
+            Some(
+                receipt_file::parse_with(&bytes, &mapping, &settings.receipt_rules()).map_err(
+                    |errors| {
+                        usage(format!(
+                            "{} has {} problem(s), nothing was imported:\n{}",
+                            p.display(),
+                            errors.len(),
+                            errors
+                                .iter()
+                                .map(|e| format!("  {}: {e}", p.display()))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        ))
+                    },
+                )?,
+            )
         }
         None => None,
     };

@@ -191,7 +191,11 @@ impl Default for Rules {
 /// 12050 → "120.50"; -3000 → "-30.00".
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", fen.unsigned_abs() / 100, fen.unsigned_abs() % 100)
+    format!(
+        "{sign}{}.{:02}",
+        fen.unsigned_abs() / 100,
+        fen.unsigned_abs() % 100
+    )
 }
 
 /// Reads and checks the whole file with the default rules.
@@ -220,7 +224,10 @@ pub fn parse_with(
     let mut names = HashSet::new();
     for h in headers.iter().map(str::trim).filter(|h| !h.is_empty()) {
         if !names.insert(h) {
-            errors.push(err(1, format!("column \"{h}\" appears twice in the header")));
+            errors.push(err(
+                1,
+                format!("column \"{h}\" appears twice in the header"),
+            ));
         }
     }
     // The whole header in one column, split by full-width commas: the export was saved with
@@ -303,8 +310,7 @@ pub fn parse_with(
                 ),
             ));
         }
-        if amount_fen.is_some_and(|f| f < 0) && reverses.map(field).unwrap_or_default().is_empty()
-        {
+        if amount_fen.is_some_and(|f| f < 0) && reverses.map(field).unwrap_or_default().is_empty() {
             errors.push(err(
                 line,
                 match &m.columns.reverses {

@@ -99,7 +99,15 @@ pub async fn import(
     file_name: &str,
     lines: &[ReceiptLine],
 ) -> Result<ImportReport, StoreError> {
-    import_with(pool, operator_id, source, file_name, lines, &Rules::default()).await
+    import_with(
+        pool,
+        operator_id,
+        source,
+        file_name,
+        lines,
+        &Rules::default(),
+    )
+    .await
 }
 
 /// Problems the import itself finds, after the file's own checks: at most this many are
@@ -162,7 +170,9 @@ pub async fn import_with(
     // The checks below join the scratch table with itself: with its statistics the planner
     // hashes a large file instead of looping over it.
     if lines.len() >= 10_000 {
-        sqlx::query("analyze receipt_lines").execute(&mut *tx).await?;
+        sqlx::query("analyze receipt_lines")
+            .execute(&mut *tx)
+            .await?;
     }
     let problems: Vec<(i32, String, i64)> = sqlx::query_as(
         "with p as (

@@ -340,7 +340,11 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
         12,
         "",
         app.recon_totals.rows.iter().flat_map(|r| {
-            [r.expected_fen, r.received_fen, diff_of(r).unwrap_or(i64::MIN)]
+            [
+                r.expected_fen,
+                r.received_fen,
+                diff_of(r).unwrap_or(i64::MIN),
+            ]
         }),
     ) + 2;
     let name_w = (area.width as usize).saturating_sub(2 + 3 * money);
