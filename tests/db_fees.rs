@@ -445,3 +445,33 @@ async fn an_import_waits_for_a_close_under_way_and_is_refused(pool: PgPool) {
         .unwrap();
     assert_eq!(n, 0, "the closed day holds none of the import's receipts");
 }
+
+/// Issue 14.16: a day whose sums pass what 64 bits hold is an error that says so, in the SQL
+/// sums (the by-department figures) and in the class sums, never a wrapped negative.
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn sums_past_64_bits_are_an_error_not_a_wrapped_figure(pool: PgPool) {
+    use onewindow::store::fees::exceptions;
+    seed::seed(&pool, 1, 0).await.unwrap();
+    let cashier = op(&pool, "cashier").await;
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
+    // Two receipts of 9 × 10^18 fen each, written past the importer's checks.
+    sqlx::query(
+        "with i as (insert into receipt_imports (source, file_name, lines, added, imported_by)
+                    values ('fiscal', 'x.csv', 2, 2, $1) returning import_id)
+         insert into receipts (source, receipt_no, payment_code, amount_fen, paid_at,
+             business_date, import_id)
+         select 'fiscal', n, '99999999999999999999', 9000000000000000000, $2::date + time '10:00',
+                $2, i.import_id
+         from i, unnest(array['H1', 'H2']) n",
+    )
+    .bind(cashier)
+    .bind(day)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let e = exceptions::totals(&pool, cashier, day).await.unwrap_err();
+    assert!(e.to_string().contains("too large"), "{e}");
+    let rows = fees::classify(&pool, cashier, day).await.unwrap();
+    let e = fees::summarise(&rows).unwrap_err();
+    assert!(e.to_string().contains("too large"), "{e}");
+}
