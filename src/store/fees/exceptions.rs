@@ -299,7 +299,7 @@ pub struct Total {
 }
 
 /// A business day's expected and received: the day's figures, then each department and its
-/// items. Every figure is a sum of `fee_day_flows` (migration 0019), the one definition the
+/// items. Every figure is a sum of `fee_day_flows` (migration 0020), the one definition the
 /// screen's summary line, its by-department view and the `reconcile` command share.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayTotals {
