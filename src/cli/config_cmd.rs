@@ -14,7 +14,7 @@ pub enum ConfigCmd {
 pub fn run(settings: &Settings, cmd: ConfigCmd) -> Result<(), Failure> {
     match cmd {
         ConfigCmd::Show => {
-            print!("{}", settings.show());
+            out!("{}", settings.show());
             Ok(())
         }
     }

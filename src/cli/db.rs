@@ -21,7 +21,7 @@ pub enum DbCmd {
 #[derive(Debug, Args)]
 pub struct SeedArgs {
     /// Number of cases to generate, in every state.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub cases: u64,
     /// Random seed: the same seed gives the same data.
     #[arg(long, default_value_t = 42)]
@@ -37,12 +37,12 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
             // Not open_database(): this command reports what it applied.
             let applied = store::migrate(&pool).await?;
             if applied.is_empty() {
-                println!(
+                outln!(
                     "schema is up to date (version {})",
                     store::binary_schema_version()
                 );
             } else {
-                println!("applied migrations: {applied:?}");
+                outln!("applied migrations: {applied:?}");
             }
             Ok(())
         }
@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
             let pool = crate::cli::open_database(&target, 2).await?;
             let started = std::time::Instant::now();
             let s = store::seed::seed(&pool, a.seed, a.cases).await?;
-            println!(
+            outln!(
                 "seeded (seed {}): {} departments, {} windows, {} operators, {} items, {} cases in {:.2}s",
                 a.seed,
                 s.departments,
@@ -67,7 +67,7 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
         DbCmd::Stop => {
             let server = LocalPg::new(&settings.data_dir.value)?;
             let stopped = tokio::task::spawn_blocking(move || server.stop()).await??;
-            println!(
+            outln!(
                 "{}",
                 if stopped {
                     "embedded server stopped"
@@ -83,19 +83,19 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
 async fn status(settings: &Settings) -> Result<(), Failure> {
     let target = Target::from_settings(settings)?;
     match &target {
-        Target::Url(url, _) => println!("database: {} (shared server)", redact_url(url)),
+        Target::Url(url, _) => outln!("database: {} (shared server)", redact_url(url)),
         Target::Embedded { server, database } => {
             let running = {
                 let s = server.clone();
                 tokio::task::spawn_blocking(move || s.is_running()).await?
             };
-            println!(
+            outln!(
                 "database: {database} on the embedded server in {} ({})",
                 server.dir.display(),
                 if running { "running" } else { "stopped" }
             );
             if !running {
-                println!("schema: unknown until the server runs (any onewindow command starts it)");
+                outln!("schema: unknown until the server runs (any onewindow command starts it)");
                 return Ok(());
             }
         }
@@ -103,7 +103,7 @@ async fn status(settings: &Settings) -> Result<(), Failure> {
     let pool = target.pool(1).await?;
     let (known, unknown) = store::migration_status(&pool).await?;
     for m in &known {
-        println!(
+        outln!(
             "  {:>4}  {:<8} {}",
             m.version,
             if m.applied { "applied" } else { "pending" },
@@ -111,7 +111,7 @@ async fn status(settings: &Settings) -> Result<(), Failure> {
         );
     }
     for v in unknown {
-        println!("  {v:>4}  applied  (unknown to this onewindow: the database is newer)");
+        outln!("  {v:>4}  applied  (unknown to this onewindow: the database is newer)");
     }
     Ok(())
 }

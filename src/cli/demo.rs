@@ -14,7 +14,7 @@ pub const DEMO_DATABASE: &str = "onewindow_demo";
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Cases to generate when the demo database is first seeded.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub cases: u64,
     /// Random seed for the demo data.
     #[arg(long, default_value_t = 42)]
@@ -26,7 +26,7 @@ pub struct DemoArgs {
 
 pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     let target = Target::from_settings(settings)?.with_database(DEMO_DATABASE)?;
-    eprintln!("onewindow: preparing the demo database…");
+    errln!("onewindow: preparing the demo database…");
     target.prepare().await?;
     if a.reset {
         let admin = target.connect_options()?.database("postgres");
@@ -36,20 +36,24 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     let pool = crate::cli::open_database(&target, 2).await?;
     if !seed::is_seeded(&pool).await? {
         let s = seed::seed(&pool, a.seed, a.cases).await?;
-        eprintln!(
+        errln!(
             "onewindow: demo data seeded: {} departments, {} windows, {} operators, {} items, {} cases",
-            s.departments, s.windows, s.operators, s.items, s.cases
+            s.departments,
+            s.windows,
+            s.operators,
+            s.items,
+            s.cases
         );
     }
     pool.close().await;
     let lang = settings.lang.value;
-    println!("onewindow demo — {}", tr(lang, "app.center"));
-    println!(
+    outln!("onewindow demo — {}", tr(lang, "app.center"));
+    outln!(
         "Demo accounts / 演示账号 (password / 密码: {}):",
         seed::DEMO_PASSWORD
     );
     for (code, name, _, role) in seed::DEMO_ACCOUNTS {
-        println!(
+        outln!(
             "  {code:<12} {name}  {}",
             tr(lang, &format!("role.{}", role.as_str()))
         );

@@ -3,7 +3,11 @@
 //! Exit codes (docs/operations.md): 0 success; 1 error (configuration, database, I/O);
 //! 2 bad usage (including a bad input file); 3 `audit verify` found a broken chain; 4 `calendar
 //! due` counted through a year whose holidays are not loaded (the date printed is provisional);
-//! 5 `reconcile` finished with exceptions remaining.
+//! 5 `reconcile` finished with exceptions remaining; 141 standard output was closed early (a
+//! pipeline reader such as `head` stopped): the command ended quietly (`print`).
+
+#[macro_use]
+pub mod print;
 
 pub mod accounts;
 pub mod audit;
@@ -150,7 +154,7 @@ pub fn main() -> ExitCode {
     let settings = match Settings::load(&cli.global.flags()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("onewindow: {e}");
+            errln!("onewindow: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -162,7 +166,7 @@ pub fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("onewindow: cannot start the async runtime: {e}");
+            errln!("onewindow: cannot start the async runtime: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -187,11 +191,12 @@ pub fn main() -> ExitCode {
     });
     // Background tasks (health monitor, pool) must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    print::flush_out();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             tracing::error!("{}", f.message);
-            eprintln!("onewindow: {}", f.message);
+            errln!("onewindow: {}", f.message);
             ExitCode::from(f.code)
         }
     }

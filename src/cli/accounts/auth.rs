@@ -23,7 +23,7 @@ pub async fn sign_in(pool: &PgPool, settings: &Settings) -> Result<Operator, Fai
     let code = match env("ONEWINDOW_OPERATOR") {
         Some(c) => c,
         None if interactive => {
-            eprint!("operator code: ");
+            crate::cli::print::write_err(format_args!("operator code: "));
             std::io::stderr().flush()?;
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;

@@ -28,9 +28,10 @@ pub async fn run(settings: &Settings, cmd: AuditCmd) -> Result<(), Failure> {
             let report = store::audit::verify(&pool).await?;
             match report.first_break {
                 None => {
-                    println!(
+                    outln!(
                         "audit log intact: {} rows; head hash {}",
-                        report.rows, report.head
+                        report.rows,
+                        report.head
                     );
                     Ok(())
                 }

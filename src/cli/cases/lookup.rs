@@ -13,7 +13,8 @@ pub struct LookupArgs {
     /// A case number or its tail, a name or part of it, an ID number or its last characters, a
     /// phone or its tail.
     pub query: String,
-    #[arg(long, default_value_t = 20)]
+    /// At most this many hits, 1 to 1000.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=1000))]
     pub limit: i64,
 }
 
@@ -51,10 +52,10 @@ pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
         .collect();
     for r in std::iter::once(&header).chain(rows.iter()) {
         let line: Vec<String> = r.iter().zip(&widths).map(|(s, w)| pad(s, *w)).collect();
-        println!("{}", line.join("  ").trim_end());
+        outln!("{}", line.join("  ").trim_end());
     }
     if hits.is_empty() {
-        eprintln!("nothing found for \"{}\"", a.query.trim());
+        errln!("nothing found for \"{}\"", a.query.trim());
     }
     Ok(())
 }

@@ -49,7 +49,7 @@ pub enum CatalogCmd {
 pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
     if let CatalogCmd::Put { file, check: true } = &cmd {
         let def = read(file)?;
-        println!(
+        outln!(
             "{}: {} {} — valid, not saved (--check)",
             file.display(),
             def.code,
@@ -70,9 +70,9 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
                 },
             )
             .await?;
-            println!("code\tdepartment\tcategory\tstatutory\tpromised\tinstant\tretired\tname");
+            outln!("code\tdepartment\tcategory\tstatutory\tpromised\tinstant\tretired\tname");
             for i in &items {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     i.code,
                     i.department_code,
@@ -92,20 +92,20 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
                 return Err(format!("no item {code}").into());
             };
             if retired {
-                println!("# RETIRED: this item takes no new cases.");
+                outln!("# RETIRED: this item takes no new cases.");
             }
-            print!("{}", def.to_toml());
+            out!("{}", def.to_toml());
             Ok(())
         }
         CatalogCmd::Put { file, .. } => {
             let def = read(&file)?;
             let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
             match catalogue::put(&pool, me.operator_id, &def).await {
-                Ok(PutOutcome::Added { .. }) => println!("added {} {}", def.code, def.name_zh),
+                Ok(PutOutcome::Added { .. }) => outln!("added {} {}", def.code, def.name_zh),
                 Ok(PutOutcome::Changed { fields, .. }) => {
-                    println!("changed {}: {}", def.code, fields.join(", "))
+                    outln!("changed {}: {}", def.code, fields.join(", "))
                 }
-                Ok(PutOutcome::Unchanged) => println!("{}: nothing changed", def.code),
+                Ok(PutOutcome::Unchanged) => outln!("{}: nothing changed", def.code),
                 Err(StoreError::Invalid { field, reason }) => {
                     return Err(Failure {
                         code: EXIT_USAGE,
@@ -119,7 +119,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
         CatalogCmd::Retire { code, reason } => {
             let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
             catalogue::retire_by_code(&pool, me.operator_id, &code, &reason).await?;
-            println!("retired {code}");
+            outln!("retired {code}");
             Ok(())
         }
     }

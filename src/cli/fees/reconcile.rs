@@ -126,7 +126,7 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
                 )),
                 e => e.into(),
             })?;
-        println!(
+        outln!(
             "imported {}: {} lines, {} new, {} already imported",
             name,
             r.lines,
@@ -135,7 +135,7 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         );
     }
     let rows = fees::classify(&pool, me.operator_id, a.date).await?;
-    println!("reconciliation {}:", a.date);
+    outln!("reconciliation {}:", a.date);
     let summary = fees::summarise(&rows)?;
     // The sum column is as wide as its widest figure.
     let w = summary
@@ -144,14 +144,14 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         .max()
         .unwrap_or(0)
         .max(14);
-    println!("{:<16} {:>6} {:>w$}", "class", "count", "sum (yuan)");
+    outln!("{:<16} {:>6} {:>w$}", "class", "count", "sum (yuan)");
     for (class, n, sum) in &summary {
-        println!("{class:<16} {n:>6} {:>w$}", yuan(*sum));
+        outln!("{class:<16} {n:>6} {:>w$}", yuan(*sum));
     }
     // The day's expected and received: the same figures as the screen's summary line and its
     // by-department view (store::fees::exceptions::totals).
     let day = crate::store::fees::exceptions::totals(&pool, me.operator_id, a.date).await?;
-    println!(
+    outln!(
         "expected {} · received {}",
         yuan(day.expected_fen),
         yuan(day.received_fen)
@@ -187,14 +187,14 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         ])?;
         let csv = csv.finish()?;
         std::fs::write(out, csv).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        println!("report: {} ({} rows)", out.display(), rows.len() + 1);
+        outln!("report: {} ({} rows)", out.display(), rows.len() + 1);
     }
     if a.close {
         if fees::is_closed(&pool, a.date).await? {
-            println!("{} was already closed", a.date);
+            outln!("{} was already closed", a.date);
         } else {
             fees::close_day(&pool, me.operator_id, a.date).await?;
-            println!("{} closed (日结)", a.date);
+            outln!("{} closed (日结)", a.date);
         }
     }
     let exceptions: i64 = summary
@@ -217,7 +217,7 @@ pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {
     let pool = crate::cli::open_database(&target, 2).await?;
     let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
     fees::reopen_day(&pool, me.operator_id, date, &reason).await?;
-    println!("{date} reopened");
+    outln!("{date} reopened");
     Ok(())
 }
 
@@ -296,7 +296,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
                 &reason,
             )
             .await?;
-            println!("cancelled {code}");
+            outln!("cancelled {code}");
         }
         FeeCmd::Adjust {
             payment_code,
@@ -307,7 +307,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
             let code = payment_code.trim();
             let what = fees::Correction::Adjust(fen);
             fees::correct(&pool, me.operator_id, code, what, &reason).await?;
-            println!("adjusted {code} to {}", yuan(fen));
+            outln!("adjusted {code} to {}", yuan(fen));
         }
         FeeCmd::Link {
             receipt_no,
@@ -317,7 +317,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
         } => {
             let id = fx::find_receipt(&pool, &receipt_no, source.as_deref()).await?;
             fx::link(&pool, me.operator_id, id, &payment_code, &reason).await?;
-            println!("linked receipt {receipt_no} to {}", payment_code.trim());
+            outln!("linked receipt {receipt_no} to {}", payment_code.trim());
         }
         FeeCmd::Refund {
             receipt_no,
@@ -326,7 +326,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
         } => {
             let id = fx::find_receipt(&pool, &receipt_no, source.as_deref()).await?;
             fx::mark_refund(&pool, me.operator_id, id, &reason).await?;
-            println!("receipt {receipt_no} marked for refund");
+            outln!("receipt {receipt_no} marked for refund");
         }
         FeeCmd::Note {
             date,
@@ -343,7 +343,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
                 (None, None) => return Err(usage("name --receipt NO or --code CODE".into())),
             };
             fx::annotate(&pool, me.operator_id, date, on, &text).await?;
-            println!("noted");
+            outln!("noted");
         }
     }
     Ok(())

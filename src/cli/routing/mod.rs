@@ -89,7 +89,7 @@ pub async fn run(settings: &Settings, cmd: RouteCmd) -> Result<(), Failure> {
                     .collect(),
             };
             let v = view::put_template(&pool, me.operator_id, &def).await?;
-            println!("{} routing template version {v}", def.item_code);
+            outln!("{} routing template version {v}", def.item_code);
         }
         RouteCmd::Show { case_no } => {
             let case_id: i64 = sqlx::query_scalar("select case_id from cases where case_no = $1")
@@ -99,14 +99,18 @@ pub async fn run(settings: &Settings, cmd: RouteCmd) -> Result<(), Failure> {
                 .map_err(crate::store::StoreError::from)?
                 .ok_or_else(|| format!("no case {case_no}"))?;
             let v = view::route(&pool, me.operator_id, case_id).await?;
-            println!(
+            outln!(
                 "{} {} · template v{} · {} (lead {})",
-                v.case_no, v.item_zh, v.template_version, v.state, v.lead_zh
+                v.case_no,
+                v.item_zh,
+                v.template_version,
+                v.state,
+                v.lead_zh
             );
             for stage in 1..=v.last_stage {
-                println!("stage {stage}:");
+                outln!("stage {stage}:");
                 for b in v.branches.iter().filter(|b| b.stage == stage) {
-                    println!(
+                    outln!(
                         "  {:<8} {:<14} due {} {}{}",
                         b.state,
                         b.department_zh,
@@ -120,17 +124,18 @@ pub async fn run(settings: &Settings, cmd: RouteCmd) -> Result<(), Failure> {
                     );
                 }
                 for p in v.planned.iter().filter(|p| p.stage == stage) {
-                    println!(
+                    outln!(
                         "  planned  {} ({} working days)",
-                        p.department_zh, p.reply_days
+                        p.department_zh,
+                        p.reply_days
                     );
                 }
             }
             if let Some(doc) = &v.result_document_no {
-                println!("result document: {doc}");
+                outln!("result document: {doc}");
             }
             if let Some(r) = &v.responsibility {
-                println!("approved over a disagreement; responsibility: {r}");
+                outln!("approved over a disagreement; responsibility: {r}");
             }
         }
     }

@@ -17,7 +17,7 @@ pub enum AccountabilityCmd {
     },
     /// Open a record for a red card.
     Open {
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
         card: i64,
         /// admonishment (诫勉) or rectification (整改, needs --deadline).
         #[arg(long)]
@@ -42,14 +42,14 @@ pub async fn run(settings: &Settings, cmd: AccountabilityCmd) -> Result<(), Fail
     match cmd {
         AccountabilityCmd::List { all } => {
             let rows = accountability::list(&pool, me.operator_id, all).await?;
-            println!("record\tcard\tcase\tdepartment\tkind\tdeadline\tstate\tnote");
+            outln!("record\tcard\tcase\tdepartment\tkind\tdeadline\tstate\tnote");
             for r in rows {
                 let state = match (r.closed_at, r.overdue) {
                     (Some(_), _) => "closed",
                     (None, true) => "OVERDUE",
                     (None, false) => "open",
                 };
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{state}\t{}",
                     r.record_id,
                     r.card_id,
@@ -69,11 +69,11 @@ pub async fn run(settings: &Settings, cmd: AccountabilityCmd) -> Result<(), Fail
         } => {
             let id =
                 accountability::open(&pool, me.operator_id, card, &kind, deadline, &note).await?;
-            println!("opened record {id} for card {card}");
+            outln!("opened record {id} for card {card}");
         }
         AccountabilityCmd::Close { record, note } => {
             accountability::close(&pool, me.operator_id, record, &note).await?;
-            println!("closed record {record}");
+            outln!("closed record {record}");
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use crate::cli::{EXIT_PROVISIONAL, EXIT_USAGE, Failure};
 use crate::config::Settings;
-use crate::domain::time::calendar::Special;
+use crate::domain::time::calendar::{MAX_DUE_DAYS, Special};
 use crate::domain::time::calendar_file;
 use crate::store::{self, Target};
 
@@ -23,7 +23,8 @@ pub enum CalendarCmd {
     },
     /// List a loaded year's holidays and make-up working days.
     Show {
-        #[arg(long)]
+        /// 2000 to 2100, the years a notice may hold.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
         year: i32,
     },
     /// Print the date N working days after a day (the day itself does not count). Exit 4 when
@@ -31,7 +32,8 @@ pub enum CalendarCmd {
     Due {
         #[arg(long, value_name = "YYYY-MM-DD")]
         from: NaiveDate,
-        #[arg(long, value_name = "N")]
+        /// 0 to 3650 (ten years; no statutory limit is longer).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_DUE_DAYS as i64))]
         days: u32,
     },
 }
@@ -61,7 +63,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
                 .count();
             let workdays = notice.days.len() - holidays;
             if check {
-                println!(
+                outln!(
                     "{}: {} ({}): {holidays} holidays, {workdays} make-up working days; not loaded (--check)",
                     file.display(),
                     notice.year,
@@ -73,7 +75,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
             let pool = crate::cli::open_database(&target, 2).await?;
             let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
             let report = store::time::calendar::import(&pool, me.operator_id, &notice).await?;
-            println!(
+            outln!(
                 "{} {} ({}): {holidays} holidays, {workdays} make-up working days; {} open case due dates recomputed",
                 if report.replaced {
                     "replaced"
@@ -97,7 +99,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
                     ),
                 });
             };
-            println!(
+            outln!(
                 "# {year}: {} — loaded {} by {}",
                 y.notice,
                 y.loaded_at
@@ -106,7 +108,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
                 y.loaded_by.as_deref().unwrap_or("onewindow (shipped)")
             );
             for (d, kind, name) in &y.days {
-                println!(
+                outln!(
                     "{d}  {}  {:<7}  {name}",
                     weekday_zh(*d),
                     match kind {
@@ -121,7 +123,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
             let target = Target::from_settings(settings)?;
             let pool = crate::cli::open_database(&target, 2).await?;
             let due = store::time::calendar::due(&pool, from, days).await?;
-            println!("{}", due.date.format("%Y-%m-%d"));
+            outln!("{}", due.date.format("%Y-%m-%d"));
             if due.provisional() {
                 let years: Vec<String> = due.missing_years.iter().map(|y| y.to_string()).collect();
                 return Err(Failure {

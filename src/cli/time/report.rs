@@ -1,7 +1,6 @@
 //! `onewindow report efficiency`: the efficiency evaluation per department, as an aligned table
 //! or CSV (docs/supervision.md). Signed in as a supervisor or administrator.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -43,13 +42,13 @@ pub enum ReportCmd {
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: NaiveDate,
         /// A non-instant case decided sooner than this many minutes after acceptance.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(0..=10080))]
         fast_minutes: i32,
         /// This many decisions by one operator…
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=100000))]
         burst: i64,
         /// …within this many minutes.
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(i32).range(1..=10080))]
         burst_minutes: i32,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -170,7 +169,7 @@ pub async fn run(settings: &Settings, cmd: ReportCmd) -> Result<(), Failure> {
     match output {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => std::io::stdout().write_all(&text)?,
+        None => crate::cli::print::write_out_bytes(&text),
     }
     Ok(())
 }
@@ -228,6 +227,6 @@ async fn suspicious(
             }
         }
     }
-    std::io::stdout().write_all(out.as_bytes())?;
+    out!("{out}");
     Ok(())
 }

@@ -10,12 +10,15 @@ pub async fn run(settings: &Settings) -> Result<(), Failure> {
     let pool = crate::cli::open_database(&target, 2).await?;
     let r = supervision::run(&pool, settings.thresholds()).await?;
     if r.ran {
-        println!(
+        outln!(
             "issued {} yellow and {} red cards; {} notifications; {} silent branches deemed consent",
-            r.yellow, r.red, r.notifications, r.deemed_consents
+            r.yellow,
+            r.red,
+            r.notifications,
+            r.deemed_consents
         );
     } else {
-        println!("another supervision run holds the lock; nothing done");
+        outln!("another supervision run holds the lock; nothing done");
     }
     Ok(())
 }

@@ -63,6 +63,10 @@ pub struct Remaining {
     pub overdue: bool,
 }
 
+/// The longest count the commands accept (`calendar due --days`): ten years of working days,
+/// longer than any statutory limit.
+pub const MAX_DUE_DAYS: u32 = 3650;
+
 impl Calendar {
     /// `loaded`: the years whose notice is in the table; `special`: their holidays and make-up days.
     pub fn new(
@@ -98,7 +102,10 @@ impl Calendar {
         let mut d = start;
         let mut left = n;
         while left > 0 {
-            d = d + Days::new(1);
+            // At the end of the representable dates the count stops there instead of
+            // panicking; the commands refuse counts beyond MAX_DUE_DAYS long before.
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
             if !self.is_loaded(d.year()) {
                 missing.insert(d.year());
             }
