@@ -210,7 +210,7 @@ fn user_keymap_merges_over_the_defaults() {
 #[test]
 fn bad_keymap_is_a_clear_error() {
     let e = Keymap::load(Some(&fixture("keymap/invalid.toml"))).unwrap_err();
-    assert_eq!(e.line, 6);
+    assert_eq!(e.line, Some(6));
     let text = e.to_string();
     assert!(
         text.contains("invalid.toml, line 6") && text.contains("[list]"),

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod cases;
 pub mod catalogue;
 pub mod fees;
+pub mod file_text;
 pub mod routing;
 pub mod time;

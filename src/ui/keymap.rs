@@ -417,13 +417,31 @@ pub struct Keymap {
     map: BTreeMap<Context, Vec<Binding>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("keymap {source_name}, line {line}: {message}")]
+/// A keymap that cannot be used: the file, where in it (when the problem has a place) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeymapError {
     pub source_name: String,
-    pub line: usize,
+    /// 1-based; `None` when the file as a whole is the problem (it cannot be read).
+    pub line: Option<usize>,
+    /// 1-based, in characters; given for a byte that is not text.
+    pub column: Option<usize>,
     pub message: String,
 }
+
+impl std::fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "keymap {}", self.source_name)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(column) = self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for KeymapError {}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -473,12 +491,20 @@ impl Keymap {
         let mut k = Keymap::defaults();
         if let Some(path) = user {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| KeymapError {
+            let bytes = std::fs::read(path).map_err(|e| KeymapError {
                 source_name: name.clone(),
-                line: 0,
-                message: e.to_string(),
+                line: None,
+                column: None,
+                message: format!("cannot read it: {e}"),
             })?;
-            k.merge(&name, &text)?;
+            // A binary file is named at its first byte that is not text.
+            let text = crate::domain::file_text::utf8(&bytes).map_err(|e| KeymapError {
+                source_name: name.clone(),
+                line: Some(e.line),
+                column: Some(e.column),
+                message: e.message,
+            })?;
+            k.merge(&name, text)?;
         }
         Ok(k)
     }
@@ -487,7 +513,8 @@ impl Keymap {
     pub fn merge(&mut self, source_name: &str, text: &str) -> Result<(), KeymapError> {
         let err = |offset: usize, message: String| KeymapError {
             source_name: source_name.to_string(),
-            line: crate::config::line_of(text, offset),
+            line: Some(crate::config::line_of(text, offset)),
+            column: None,
             message,
         };
         let file: File = toml::from_str(text).map_err(|e| {
@@ -640,7 +667,7 @@ mod tests {
         let e = k
             .merge("mine.toml", "[[global]]\non = \"x\"\nrun = \"halp\"\n")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         assert!(
             e.message.contains("unknown command `halp`"),
             "{}",
@@ -655,7 +682,7 @@ mod tests {
         let e = k
             .merge("mine.toml", "\n[[list]]\non = \"ctrl-\"\nrun = \"up\"\n")
             .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, Some(3));
         assert!(e.message.contains("is not a key"), "{}", e.message);
     }
 
@@ -677,6 +704,6 @@ mod tests {
         let e = k
             .merge("mine.toml", "[[globl]]\non = \"x\"\nrun = \"quit\"\n")
             .unwrap_err();
-        assert_eq!(e.line, 1);
+        assert_eq!(e.line, Some(1));
     }
 }
