@@ -76,6 +76,8 @@ pub struct Settings {
     /// Fees: a receipt paid more than this many days after today is refused at import. Default
     /// 1 (a clock or time zone a little off); receipts record payments already made.
     pub max_days_ahead: Setting<u32>,
+    /// The most materials one item file may list (`catalogue.max_materials`, default 200).
+    pub max_materials: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -124,6 +126,8 @@ struct FileConfig {
     time_limits: FileTimeLimits,
     #[serde(default)]
     fees: FileFees,
+    #[serde(default)]
+    catalogue: FileCatalogue,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +148,12 @@ fn check_max_line_yuan(n: i64) -> Result<i64, String> {
             "must be between 1 and {MAX_LINE_YUAN_LIMIT} (whole yuan), got {n}"
         ))
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCatalogue {
+    max_materials: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -292,6 +302,9 @@ impl Settings {
             ),
             max_days_ahead: Setting::default(
                 crate::domain::fees::receipt_file::DEFAULT_MAX_DAYS_AHEAD,
+            ),
+            max_materials: Setting::default(
+                crate::domain::catalogue::item_file::DEFAULT_MAX_MATERIALS as u32,
             ),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
@@ -450,6 +463,14 @@ impl Settings {
         )? {
             self.max_days_ahead.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.catalogue.max_materials,
+            "catalogue.max_materials",
+            |n| check_range(*n, 1, 10_000),
+            &file_err,
+        )? {
+            self.max_materials.set(v, src());
+        }
         Ok(())
     }
 
@@ -512,6 +533,10 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_FEES_MAX_DAYS_AHEAD") {
             let n = check_range(num(var, &v)?, 0, 366).map_err(bad(var))?;
             self.max_days_ahead.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_CATALOGUE_MAX_MATERIALS") {
+            let n = check_range(num(var, &v)?, 1, 10_000).map_err(bad(var))?;
+            self.max_materials.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
@@ -619,6 +644,11 @@ impl Settings {
                 "fees.max_days_ahead",
                 self.max_days_ahead.value.to_string(),
                 &self.max_days_ahead.source,
+            ),
+            (
+                "catalogue.max_materials",
+                self.max_materials.value.to_string(),
+                &self.max_materials.source,
             ),
         ];
         let effective_theme = if self.no_color {

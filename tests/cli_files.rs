@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::bin;
+use std::time::{Duration, Instant};
+
+use common::{bin, pool_url};
+use sqlx::PgPool;
 
 fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
     let out = cmd.output().expect("binary runs");
@@ -40,4 +43,150 @@ fn a_binary_keymap_is_named_at_its_first_bad_byte() {
         !err.contains("line 0") && err.contains("absent.toml"),
         "{err}"
     );
+}
+
+fn item_file(materials: usize, name: impl Fn(usize) -> String) -> String {
+    let mut t = String::from(
+        "code = \"TEST-0001\"\ndepartment = \"SCJG\"\ncategory = \"administrative_licensing\"\n\
+         name_zh = \"测试许可\"\nname_en = \"Test\"\nstatutory_days = 20\npromised_days = 5\n\
+         handling_body = \"局\"\nlegal_basis = \"法\"\nconditions = \"条件\"\nprocedure = \"程序\"\n\
+         result_document = \"证\"\nsupervision_channel = \"12345\"\n",
+    );
+    for i in 0..materials {
+        t.push_str(&format!(
+            "\n[[material]]\nname_zh = \"{}\"\nname_en = \"m\"\n",
+            name(i)
+        ));
+    }
+    t
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn catalogue_files_fit_their_columns_save_set_based_and_print_safely(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let admin = |c: &mut std::process::Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ONEWINDOW_OPERATOR", "admin")
+            .env("ONEWINDOW_PASSWORD", "demo1234");
+    };
+    // version = 2^32 + 1 is not version 1: refused with its line, nothing saved.
+    let (_, shown, _) = run(bin(home.path())
+        .args(["catalog", "show", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    let edited = shown
+        .replace("version = 1", "version = 4294967297")
+        .replace("promised_days = 0", "promised_days = 2");
+    let line = edited
+        .lines()
+        .position(|l| l.starts_with("version"))
+        .unwrap()
+        + 1;
+    let file = home.path().join("item.toml");
+    std::fs::write(&file, &edited).unwrap();
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "put"]).arg(&file));
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!("line {line}")) && err.contains("version 4294967297"),
+        "{err}"
+    );
+    let (_, again, _) = run(bin(home.path())
+        .args(["catalog", "show", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(again, shown, "nothing was saved");
+
+    // More materials than catalogue.max_materials (200 by default): refused at the first one over.
+    std::fs::write(&file, item_file(201, |i| format!("材料{i}"))).unwrap();
+    let mut c = bin(home.path());
+    admin(c.args(["catalog", "put", "--check"]).arg(&file));
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("catalogue.max_materials (200)"), "{err}");
+
+    // 5,000 materials, the maximum raised: saved in a few statements, then reordered.
+    std::fs::write(&file, item_file(5000, |i| format!("材料{i}"))).unwrap();
+    let mut c = bin(home.path());
+    admin(
+        c.args(["catalog", "put"])
+            .arg(&file)
+            .env("ONEWINDOW_CATALOGUE_MAX_MATERIALS", "5000"),
+    );
+    let t = Instant::now();
+    let (code, out, err) = run(&mut c);
+    let added = t.elapsed();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("added TEST-0001"), "{out}");
+    let mut reversed = item_file(5000, |i| format!("材料{}", 4999 - i));
+    reversed = reversed.replace("code = \"TEST-0001\"", "code = \"TEST-0001\"\nversion = 1");
+    std::fs::write(&file, reversed).unwrap();
+    let mut c = bin(home.path());
+    admin(
+        c.args(["catalog", "put"])
+            .arg(&file)
+            .env("ONEWINDOW_CATALOGUE_MAX_MATERIALS", "5000"),
+    );
+    let t = Instant::now();
+    let (code, out, err) = run(&mut c);
+    let changed = t.elapsed();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("material"), "{out}");
+    let (n, first): (i64, String) = sqlx::query_as(
+        "select count(*), min(m.name_zh) filter (where m.position = 1) from item_materials m
+         join items i using (item_id) where i.code = 'TEST-0001' and m.retired_at is null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((n, first.as_str()), (5000, "材料4999"));
+    eprintln!("5,000 materials: added in {added:?}, reordered in {changed:?} (whole command)");
+    assert!(added < Duration::from_secs(10) && changed < Duration::from_secs(10));
+
+    // An item name holding terminal escapes is printed without them.
+    sqlx::query("update items set name_zh = E'营业\\u001b]0;pwned\\u0007执照\\u001b[2J' where code = 'SCJG-001'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (code, list, err) = run(bin(home.path())
+        .args(["catalog", "list", "--search", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    assert!(list.contains("营业]0;pwned执照[2J"), "{list:?}");
+    assert!(
+        !list.contains('\u{1b}') && !list.contains('\u{7}'),
+        "{list:?}"
+    );
+}
+
+/// 40,000 repeated entries are checked in linear time (before: minutes).
+#[test]
+fn forty_thousand_duplicates_are_checked_quickly() {
+    let home = tempfile::tempdir().unwrap();
+    let items = home.path().join("items.toml");
+    std::fs::write(&items, item_file(40_001, |_| "申请书".to_string())).unwrap();
+    let t = Instant::now();
+    let (code, _, err) = run(bin(home.path())
+        .args(["catalog", "put", "--check"])
+        .arg(&items)
+        .env("ONEWINDOW_CATALOGUE_MAX_MATERIALS", "10000"));
+    let catalogue = t.elapsed();
+    assert_eq!(code, 2, "{}", &err[..err.len().min(500)]);
+    assert!(err.contains("listed twice"));
+    let mut cal = String::from("year = 2027\nnotice = \"x\"\n");
+    for _ in 0..40_001 {
+        cal.push_str("\n[[festival]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\n");
+    }
+    let calendar = home.path().join("2027.toml");
+    std::fs::write(&calendar, cal).unwrap();
+    let t = Instant::now();
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "import", "--check"])
+        .arg(&calendar));
+    let calendar = t.elapsed();
+    assert_eq!(code, 2, "{}", &err[..err.len().min(500)]);
+    assert!(err.contains("already listed"));
+    eprintln!("40,000 duplicates: catalogue {catalogue:?}, calendar {calendar:?}");
+    assert!(catalogue < Duration::from_secs(20) && calendar < Duration::from_secs(20));
 }

@@ -2,17 +2,23 @@
 //! but never panic: when the reader has gone (`onewindow catalog list | head -1`), the command
 //! ends quietly with the status a shell gives a process ended by SIGPIPE (141); any other write
 //! error is one message on stderr and exit 1. `errln!` writes to standard error and ignores a
-//! closed stderr. Every line printed from the commands goes through these (docs/operations.md).
+//! closed stderr. Both drop control characters (ESC and the like) from what they print, so no
+//! text from the database or a file reaches the terminal as a control sequence. Every line printed from the commands goes through these (docs/operations.md).
 
 use std::io::{self, Write};
+
+use crate::domain::file_text::printable;
 
 /// 128 + SIGPIPE: what a shell reports for a pipeline reader that stopped early.
 pub const EXIT_BROKEN_PIPE: u8 = 141;
 
 /// Writes to standard output; ends the process on a broken pipe (see the module comment).
+/// Control characters are dropped first (`domain::file_text::printable`): text from the
+/// database or a file (an item name holding ESC [2J) cannot drive the terminal.
 pub fn write_out(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
     let mut out = io::stdout().lock();
-    if let Err(e) = out.write_fmt(args) {
+    if let Err(e) = out.write_all(printable(&text).as_bytes()) {
         gone(e)
     }
 }
@@ -33,8 +39,10 @@ pub fn flush_out() {
 }
 
 /// Writes to standard error; a closed stderr is ignored (there is nowhere left to report it).
+/// Control characters are dropped as on stdout: messages quote the files they refuse.
 pub fn write_err(args: std::fmt::Arguments<'_>) {
-    let _ = io::stderr().lock().write_fmt(args);
+    let text = args.to_string();
+    let _ = io::stderr().lock().write_all(printable(&text).as_bytes());
 }
 
 fn gone(e: io::Error) -> ! {

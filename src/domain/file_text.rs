@@ -142,8 +142,8 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, TextError> {
 
 /// UTF-8 (a BOM dropped) or, when the file is not UTF-8 at all, GBK/GB18030 as Chinese
 /// spreadsheets and the fiscal system write it. A file that is UTF-8 up to a bad byte (it holds
-/// UTF-8 Chinese before it) is UTF-8 with a bad byte, named as such; a GBK file with a byte
-/// GB18030 cannot read is named at that byte.
+/// UTF-8 Chinese before it, or starts with a UTF-8 BOM) is UTF-8 with a bad byte, named as
+/// such; otherwise it is read as GBK, and a byte GB18030 cannot read is named where it is.
 pub fn utf8_or_gbk(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -154,9 +154,11 @@ pub fn utf8_or_gbk(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
         Ok(s) => return nul(s).map(|()| Cow::Borrowed(s)),
         Err(e) => e,
     };
-    let prefix = &body[..e.valid_up_to()];
-    nul(std::str::from_utf8(prefix).unwrap_or_default())?;
-    if bom || !prefix.is_ascii() {
+    let prefix = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default();
+    nul(prefix)?;
+    // UTF-8 Chinese (three bytes a character) before the bad byte: a UTF-8 file with a bad
+    // byte, not a GBK one (GBK pairs rarely form such sequences; they may form two-byte ones).
+    if bom || prefix.chars().any(|c| u32::from(c) >= 0x800) {
         return Err(utf8_error(body, e));
     }
     let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();

@@ -48,7 +48,7 @@ pub enum CatalogCmd {
 
 pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
     if let CatalogCmd::Put { file, check: true } = &cmd {
-        let def = read(file)?;
+        let def = read(file, settings)?;
         outln!(
             "{}: {} {} — valid, not saved (--check)",
             file.display(),
@@ -98,7 +98,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
             Ok(())
         }
         CatalogCmd::Put { file, .. } => {
-            let def = read(&file)?;
+            let def = read(&file, settings)?;
             let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
             match catalogue::put(&pool, me.operator_id, &def).await {
                 Ok(PutOutcome::Added { .. }) => outln!("added {} {}", def.code, def.name_zh),
@@ -125,20 +125,22 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
     }
 }
 
-fn read(file: &PathBuf) -> Result<item_file::ItemDef, Failure> {
+fn read(file: &PathBuf, settings: &Settings) -> Result<item_file::ItemDef, Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    item_file::parse(&text).map_err(|errors| Failure {
-        code: EXIT_USAGE,
-        message: format!(
-            "{} has {} problem(s), nothing was saved:\n{}",
-            file.display(),
-            errors.len(),
-            errors
-                .iter()
-                .map(|e| format!("  {}: {e}", file.display()))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+    item_file::parse_limited(&text, settings.max_materials.value as usize).map_err(|errors| {
+        Failure {
+            code: EXIT_USAGE,
+            message: format!(
+                "{} has {} problem(s), nothing was saved:\n{}",
+                file.display(),
+                errors.len(),
+                errors
+                    .iter()
+                    .map(|e| format!("  {}: {e}", file.display()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        }
     })
 }

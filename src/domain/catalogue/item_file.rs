@@ -138,9 +138,8 @@ fn yes() -> bool {
     true
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
+/// Materials an item file may list unless the setting `catalogue.max_materials` says otherwise.
+pub const DEFAULT_MAX_MATERIALS: usize = 200;
 
 /// Item codes: upper-case letters, digits and `-`, 4 to 24 characters (SCJG-001).
 pub fn valid_code(code: &str) -> bool {
@@ -150,20 +149,58 @@ pub fn valid_code(code: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Parses and checks an item file with the default maximum of materials.
 pub fn parse(text: &str) -> Result<ItemDef, Vec<FileError>> {
+    parse_limited(text, DEFAULT_MAX_MATERIALS)
+}
+
+/// Parses and checks an item file listing at most `max_materials` materials. Every check is
+/// linear in the file's size (duplicates by a hash set, lines by one index), so a file of
+/// 40,000 repeated materials is answered in well under a second.
+pub fn parse_limited(text: &str, max_materials: usize) -> Result<ItemDef, Vec<FileError>> {
+    let lines = crate::domain::file_text::Lines::new(text);
     let raw: Raw = toml::from_str(text).map_err(|e| {
         vec![FileError {
-            line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
+            line: e.span().map(|s| lines.line(s.start)).unwrap_or(1),
             message: e.message().to_string(),
         }]
     })?;
     let mut errors = Vec::new();
     let mut err = |at: Range<usize>, message: String| {
         errors.push(FileError {
-            line: line_of(text, at.start),
+            line: lines.line(at.start),
             message,
         })
     };
+    // The column is an integer (i32): a number that does not fit is refused, never wrapped
+    // (4294967297 must not become version 1 and pass the stale check).
+    let version = match &raw.version {
+        None => None,
+        Some(v) => match i32::try_from(*v.get_ref()) {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                err(
+                    v.span(),
+                    format!(
+                        "version {}: not a version `catalog show` prints (1 to {})",
+                        v.get_ref(),
+                        i32::MAX
+                    ),
+                );
+                None
+            }
+        },
+    };
+    if raw.material.len() > max_materials {
+        err(
+            raw.material[max_materials].name_zh.span(),
+            format!(
+                "{} materials: more than catalogue.max_materials ({max_materials}); this is material {}",
+                raw.material.len(),
+                max_materials + 1
+            ),
+        );
+    }
     let trimmed = |s: &Spanned<String>| s.get_ref().trim().to_string();
     let code = trimmed(&raw.code);
     if !valid_code(&code) {
@@ -257,7 +294,7 @@ pub fn parse(text: &str) -> Result<ItemDef, Vec<FileError>> {
     }
     Ok(ItemDef {
         code,
-        version: raw.version.map(|v| *v.get_ref() as i32),
+        version,
         department,
         category,
         name_zh,
@@ -368,5 +405,36 @@ mod tests {
         assert!(errors[0].message.contains("twice"), "{errors:?}");
         let errors = parse("code = \"X\"\n").unwrap_err();
         assert!(errors[0].message.contains("missing"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_version_beyond_i32_is_refused_not_wrapped() {
+        for v in ["4294967297", "-1", "0", "2147483648"] {
+            let text = sample()
+                .to_toml()
+                .replace("version = 3", &format!("version = {v}"));
+            let errors = parse(&text).unwrap_err();
+            let line = text.lines().position(|l| l.starts_with("version")).unwrap() + 1;
+            assert_eq!(errors[0].line, line, "{v}: {errors:?}");
+            assert!(errors[0].message.contains("version"), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn more_materials_than_the_maximum_are_refused_at_the_first_one_over() {
+        let mut text = sample().to_toml();
+        for i in 0..3 {
+            text.push_str(&format!(
+                "\n[[material]]\nname_zh = \"材料{i}\"\nname_en = \"m\"\n"
+            ));
+        }
+        assert_eq!(parse_limited(&text, 4).unwrap().material.len(), 4);
+        let errors = parse_limited(&text, 3).unwrap_err();
+        let line = text.lines().position(|l| l.contains("材料2")).unwrap() + 1;
+        assert_eq!(errors[0].line, line, "{errors:?}");
+        assert!(
+            errors[0].message.contains("catalogue.max_materials"),
+            "{errors:?}"
+        );
     }
 }

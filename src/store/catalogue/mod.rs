@@ -500,39 +500,45 @@ async fn write_materials(
     .bind(item_id)
     .execute(&mut *conn)
     .await?;
-    for (i, m) in list.iter().enumerate() {
-        let position = i as i32 + 1;
-        let updated = sqlx::query(
-            "update item_materials set position = $3, name_en = $4, form = $5, copies = $6,
-                 required = $7
-             where item_id = $1 and name_zh = $2 and retired_at is null",
-        )
-        .bind(item_id)
-        .bind(&m.name_zh)
-        .bind(position)
-        .bind(&m.name_en)
-        .bind(&m.form)
-        .bind(m.copies)
-        .bind(m.required)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            sqlx::query(
-                "insert into item_materials (item_id, position, name_zh, name_en, form, copies,
-                     required)
-                 values ($1, $3, $2, $4, $5, $6, $7)",
-            )
-            .bind(item_id)
-            .bind(&m.name_zh)
-            .bind(position)
-            .bind(&m.name_en)
-            .bind(&m.form)
-            .bind(m.copies)
-            .bind(m.required)
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
+    // Set-based: one statement updates the materials kept, one inserts the new ones, whatever
+    // the number (5,000 materials were 10,000 round trips).
+    let positions: Vec<i32> = (1..=list.len() as i32).collect();
+    let names_en: Vec<&str> = list.iter().map(|m| m.name_en.as_str()).collect();
+    let forms: Vec<&str> = list.iter().map(|m| m.form.as_str()).collect();
+    let copies: Vec<i32> = list.iter().map(|m| m.copies).collect();
+    let required: Vec<bool> = list.iter().map(|m| m.required).collect();
+    sqlx::query(
+        "update item_materials m set position = t.pos, name_en = t.en, form = t.form,
+             copies = t.copies, required = t.req
+         from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::bool[])
+             as t(zh, pos, en, form, copies, req)
+         where m.item_id = $1 and m.retired_at is null and m.name_zh = t.zh",
+    )
+    .bind(item_id)
+    .bind(&names)
+    .bind(&positions)
+    .bind(&names_en)
+    .bind(&forms)
+    .bind(&copies)
+    .bind(&required)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into item_materials (item_id, position, name_zh, name_en, form, copies, required)
+         select $1, t.pos, t.zh, t.en, t.form, t.copies, t.req
+         from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::bool[])
+             as t(zh, pos, en, form, copies, req)
+         where not exists (select 1 from item_materials m
+                           where m.item_id = $1 and m.retired_at is null and m.name_zh = t.zh)",
+    )
+    .bind(item_id)
+    .bind(&names)
+    .bind(&positions)
+    .bind(&names_en)
+    .bind(&forms)
+    .bind(&copies)
+    .bind(&required)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
