@@ -215,6 +215,7 @@ async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
     let (code, _, err) = run(bin(home.path())
         .args(["calendar", "import"])
         .arg(&good)
+        .args(["--incomplete", "--reason", "测试"])
         .env("DATABASE_URL", &url));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("ONEWINDOW_OPERATOR"), "{err}");
@@ -222,6 +223,7 @@ async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
     let (code, _, err) = run(bin(home.path())
         .args(["calendar", "import"])
         .arg(&good)
+        .args(["--incomplete", "--reason", "测试"])
         .env("DATABASE_URL", &url)
         .env("ONEWINDOW_OPERATOR", "clerk")
         .env("ONEWINDOW_PASSWORD", "demo1234"));
@@ -229,6 +231,7 @@ async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
     let (code, out, err) = run(bin(home.path())
         .args(["calendar", "import"])
         .arg(&good)
+        .args(["--incomplete", "--reason", "测试"])
         .env("DATABASE_URL", &url)
         .env("ONEWINDOW_OPERATOR", "admin")
         .env("ONEWINDOW_PASSWORD", "demo1234"));

@@ -190,3 +190,76 @@ fn forty_thousand_duplicates_are_checked_quickly() {
     eprintln!("40,000 duplicates: catalogue {catalogue:?}, calendar {calendar:?}");
     assert!(catalogue < Duration::from_secs(20) && calendar < Duration::from_secs(20));
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_calendar_without_its_statutory_festivals_is_refused_unless_overridden(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let admin = |c: &mut std::process::Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ONEWINDOW_OPERATOR", "admin")
+            .env("ONEWINDOW_PASSWORD", "demo1234");
+    };
+    let file = home.path().join("2027.toml");
+    std::fs::write(
+        &file,
+        "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\nfrom = \"2027-01-01\"\n",
+    )
+    .unwrap();
+    for check in [true, false] {
+        let mut c = bin(home.path());
+        admin(c.args(["calendar", "import"]).arg(&file));
+        if check {
+            c.arg("--check");
+        }
+        let (code, _, err) = run(&mut c);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节")
+                && err.contains("nothing was loaded")
+                && err.contains("--incomplete"),
+            "{err}"
+        );
+    }
+    let (code, _, _) = run(bin(home.path())
+        .args(["calendar", "show", "--year", "2027"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 1, "2027 stays unloaded");
+    // The override needs its reason.
+    let mut c = bin(home.path());
+    admin(c.args(["calendar", "import", "--incomplete"]).arg(&file));
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--reason"), "{err}");
+    let mut c = bin(home.path());
+    admin(c.args(["calendar", "import"]).arg(&file).args([
+        "--incomplete",
+        "--reason",
+        "国务院通知尚未发布",
+    ]));
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("loaded 2027"), "{out}");
+    assert!(err.contains("warning") && err.contains("国庆节"), "{err}");
+    let (detail,): (serde_json::Value,) = sqlx::query_as(
+        "select detail from audit_log where action = 'calendar.import' and entity_id = '2027'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(detail["incomplete"], true, "{detail}");
+    assert_eq!(
+        detail["incomplete_reason"], "国务院通知尚未发布",
+        "{detail}"
+    );
+    assert_eq!(detail["missing_festivals"].as_array().unwrap().len(), 6);
+    // A complete notice needs no override.
+    let shipped = home.path().join("2026.toml");
+    std::fs::write(&shipped, include_str!("../calendars/2026.toml")).unwrap();
+    let mut c = bin(home.path());
+    admin(c.args(["calendar", "import"]).arg(&shipped));
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("replaced 2026"), "{out}");
+}

@@ -144,9 +144,13 @@ async fn intake_counts_the_due_date_and_an_import_recomputes_it(pool: PgPool) {
 
     // Only an administrator imports a notice; a refused import leaves nothing behind.
     let notice = calendar_file::parse(&NOTICE_2027.replace("2027", &next.to_string())).unwrap();
-    let e = calendar::import(&pool, clerk, &notice).await.unwrap_err();
+    let e = calendar::import(&pool, clerk, &notice, Some("test notice"))
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
-    let report = calendar::import(&pool, admin, &notice).await.unwrap();
+    let report = calendar::import(&pool, admin, &notice, Some("test notice"))
+        .await
+        .unwrap();
     assert!(!report.replaced);
     assert!(report.recomputed >= 1);
     let (due_after, provisional): (NaiveDate, bool) =
@@ -168,7 +172,9 @@ async fn intake_counts_the_due_date_and_an_import_recomputes_it(pool: PgPool) {
     assert!(cal.is_working_day(d(next, 2, 14)));
 
     // Importing again replaces the year; both imports are in the audit trail.
-    let again = calendar::import(&pool, admin, &notice).await.unwrap();
+    let again = calendar::import(&pool, admin, &notice, Some("test notice"))
+        .await
+        .unwrap();
     assert!(again.replaced);
     let audited: i64 = sqlx::query_scalar(
         "select count(*) from audit_log where action = 'calendar.import' and entity_id = $1",

@@ -20,6 +20,12 @@ pub enum CalendarCmd {
         /// Check the file and print what it holds, without loading it.
         #[arg(long)]
         check: bool,
+        /// Load a notice that lacks statutory festivals anyway (with --reason; audited).
+        #[arg(long, requires = "reason")]
+        incomplete: bool,
+        /// Why an incomplete notice is loaded; kept in the audit row.
+        #[arg(long, requires = "incomplete", value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// List a loaded year's holidays and make-up working days.
     Show {
@@ -40,7 +46,12 @@ pub enum CalendarCmd {
 
 pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
     match cmd {
-        CalendarCmd::Import { file, check } => {
+        CalendarCmd::Import {
+            file,
+            check,
+            incomplete,
+            reason,
+        } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let notice = calendar_file::parse(&text).map_err(|errors| Failure {
@@ -62,6 +73,32 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
                 .filter(|d| d.1 == Special::Holiday)
                 .count();
             let workdays = notice.days.len() - holidays;
+            // Without its festivals a year would count through them as working days, and due
+            // dates there would stop being marked provisional.
+            let missing = notice.missing_festivals();
+            if !missing.is_empty() && !incomplete {
+                return Err(Failure {
+                    code: EXIT_USAGE,
+                    message: format!(
+                        "{}: {} lacks the statutory festival(s) {}; nothing was loaded. A year is loaded with all seven ({}), or, knowingly, with --incomplete --reason TEXT (audited)",
+                        file.display(),
+                        notice.year,
+                        missing.join(", "),
+                        calendar_file::STATUTORY_FESTIVALS
+                            .iter()
+                            .map(|f| f.1)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+            let reason = reason.as_deref().map(str::trim).unwrap_or_default();
+            if incomplete && reason.is_empty() {
+                return Err(Failure {
+                    code: EXIT_USAGE,
+                    message: "--reason: say why the notice is loaded incomplete".into(),
+                });
+            }
             if check {
                 outln!(
                     "{}: {} ({}): {holidays} holidays, {workdays} make-up working days; not loaded (--check)",
@@ -74,7 +111,30 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
             let target = Target::from_settings(settings)?;
             let pool = crate::cli::open_database(&target, 2).await?;
             let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
-            let report = store::time::calendar::import(&pool, me.operator_id, &notice).await?;
+            let report = match store::time::calendar::import(
+                &pool,
+                me.operator_id,
+                &notice,
+                incomplete.then_some(reason),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(store::StoreError::Invalid { field, reason }) => {
+                    return Err(Failure {
+                        code: EXIT_USAGE,
+                        message: format!("{}: {field}: {reason}", file.display()),
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if !missing.is_empty() {
+                errln!(
+                    "warning: {} loaded without {} ({reason}); recorded in the audit trail",
+                    notice.year,
+                    missing.join(", ")
+                );
+            }
             outln!(
                 "{} {} ({}): {holidays} holidays, {workdays} make-up working days; {} open case due dates recomputed",
                 if report.replaced {

@@ -30,6 +30,35 @@ pub struct YearNotice {
     pub days: Vec<(NaiveDate, Special, String)>,
 }
 
+/// The seven statutory festivals (《全国年节及纪念日放假办法》), by the word their name holds
+/// (a notice may join two: "国庆节、中秋节"). A year's notice that lacks one is incomplete: due
+/// dates through it would silently lose the days off.
+pub const STATUTORY_FESTIVALS: [(&str, &str); 7] = [
+    ("元旦", "元旦"),
+    ("春节", "春节"),
+    ("清明", "清明节"),
+    ("劳动", "劳动节"),
+    ("端午", "端午节"),
+    ("中秋", "中秋节"),
+    ("国庆", "国庆节"),
+];
+
+impl YearNotice {
+    /// The statutory festivals with no holiday in this notice, in calendar order.
+    pub fn missing_festivals(&self) -> Vec<&'static str> {
+        STATUTORY_FESTIVALS
+            .iter()
+            .filter(|(word, _)| {
+                !self
+                    .days
+                    .iter()
+                    .any(|(_, kind, name)| *kind == Special::Holiday && name.contains(word))
+            })
+            .map(|(_, name)| *name)
+            .collect()
+    }
+}
+
 /// One problem in the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -198,6 +227,23 @@ mod tests {
         assert!(errors[1].message.contains("weekend"));
         assert!(errors[2].message.contains("not in 2026"));
         assert!(errors[3].message.contains("not a date"));
+    }
+
+    #[test]
+    fn a_notice_without_the_statutory_festivals_is_incomplete() {
+        for text in [
+            include_str!("../../../calendars/2025.toml"),
+            include_str!("../../../calendars/2026.toml"),
+        ] {
+            assert_eq!(parse(text).unwrap().missing_festivals(), Vec::<&str>::new());
+        }
+        let n = parse("year = 2027\nnotice = \"x\"\n").unwrap();
+        assert_eq!(n.missing_festivals().len(), 7);
+        let n = parse("year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"国庆节、中秋节\"\nfrom = \"2027-10-01\"\nto = \"2027-10-07\"\n").unwrap();
+        assert_eq!(
+            n.missing_festivals(),
+            ["元旦", "春节", "清明节", "劳动节", "端午节"]
+        );
     }
 
     #[test]

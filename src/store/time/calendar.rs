@@ -113,11 +113,28 @@ pub struct ImportReport {
 
 /// Loads (or replaces) a year's notice and recomputes the due dates it affects, in one
 /// transaction with its audit row: the administrators' job.
+///
+/// A notice lacking a statutory festival (`YearNotice::missing_festivals`) is refused unless
+/// `incomplete_reason` gives the reason to load it anyway; the override, the festivals missing
+/// and the reason are in the audit row.
 pub async fn import(
     pool: &PgPool,
     operator_id: i64,
     n: &YearNotice,
+    incomplete_reason: Option<&str>,
 ) -> Result<ImportReport, StoreError> {
+    let missing = n.missing_festivals();
+    let reason = incomplete_reason.map(str::trim).filter(|r| !r.is_empty());
+    if !missing.is_empty() && reason.is_none() {
+        return Err(StoreError::Invalid {
+            field: "festival",
+            reason: format!(
+                "{} lacks the statutory festival(s) {}: a year is loaded with all seven, or with a reason (--incomplete --reason TEXT, audited)",
+                n.year,
+                missing.join(", ")
+            ),
+        });
+    }
     let mut tx = pool.begin().await?;
     require(&mut *tx, operator_id, Permission::ManageCalendar).await?;
     // One import at a time: two imports interleaving their recomputations would leave due
@@ -166,6 +183,9 @@ pub async fn import(
                 "workdays": n.days.len() - holidays,
                 "replaced": replaced,
                 "recomputed": recomputed,
+                "incomplete": !missing.is_empty(),
+                "missing_festivals": missing,
+                "incomplete_reason": if missing.is_empty() { None } else { reason },
             }),
         },
     )
