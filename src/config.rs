@@ -78,6 +78,8 @@ pub struct Settings {
     pub max_days_ahead: Setting<u32>,
     /// The most materials one item file may list (`catalogue.max_materials`, default 200).
     pub max_materials: Setting<u32>,
+    /// The largest file an importer reads, in MB (`import.max_file_mb`, default 64).
+    pub max_file_mb: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -128,6 +130,14 @@ struct FileConfig {
     fees: FileFees,
     #[serde(default)]
     catalogue: FileCatalogue,
+    #[serde(default)]
+    import: FileImport,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileImport {
+    max_file_mb: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -306,6 +316,7 @@ impl Settings {
             max_materials: Setting::default(
                 crate::domain::catalogue::item_file::DEFAULT_MAX_MATERIALS as u32,
             ),
+            max_file_mb: Setting::default(crate::files::DEFAULT_MAX_FILE_MB),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -471,6 +482,14 @@ impl Settings {
         )? {
             self.max_materials.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.import.max_file_mb,
+            "import.max_file_mb",
+            |n| check_range(*n, 1, 4096),
+            &file_err,
+        )? {
+            self.max_file_mb.set(v, src());
+        }
         Ok(())
     }
 
@@ -537,6 +556,10 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_CATALOGUE_MAX_MATERIALS") {
             let n = check_range(num(var, &v)?, 1, 10_000).map_err(bad(var))?;
             self.max_materials.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_IMPORT_MAX_FILE_MB") {
+            let n = check_range(num(var, &v)?, 1, 4096).map_err(bad(var))?;
+            self.max_file_mb.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
@@ -649,6 +672,11 @@ impl Settings {
                 "catalogue.max_materials",
                 self.max_materials.value.to_string(),
                 &self.max_materials.source,
+            ),
+            (
+                "import.max_file_mb",
+                self.max_file_mb.value.to_string(),
+                &self.max_file_mb.source,
             ),
         ];
         let effective_theme = if self.no_color {

@@ -8,6 +8,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod files;
 pub mod i18n;
 pub mod logging;
 pub mod store;

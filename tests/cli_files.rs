@@ -187,6 +187,12 @@ fn forty_thousand_duplicates_are_checked_quickly() {
     let calendar = t.elapsed();
     assert_eq!(code, 2, "{}", &err[..err.len().min(500)]);
     assert!(err.contains("already listed"));
+    // 40,001 problems: a hundred listed, the rest counted.
+    assert!(
+        err.len() < 20_000 && err.contains("more problem(s), not listed"),
+        "{} bytes",
+        err.len()
+    );
     eprintln!("40,000 duplicates: catalogue {catalogue:?}, calendar {calendar:?}");
     assert!(catalogue < Duration::from_secs(20) && calendar < Duration::from_secs(20));
 }
@@ -262,4 +268,154 @@ async fn a_calendar_without_its_statutory_festivals_is_refused_unless_overridden
     let (code, out, err) = run(&mut c);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("replaced 2026"), "{out}");
+}
+
+/// Each importer, its command and a file whose line 5 is given: (args before the file, args
+/// after, the file's first four lines, the start of line 5, the column after that start).
+fn importers() -> Vec<(
+    &'static str,
+    Vec<&'static str>,
+    Vec<&'static str>,
+    Vec<u8>,
+    Vec<u8>,
+)> {
+    vec![
+        (
+            "catalogue",
+            vec!["catalog", "put", "--check"],
+            vec![],
+            b"code = \"TEST-0001\"\ndepartment = \"SCJG\"\ncategory = \"public_service\"\nname_zh = \"\xe6\xb5\x8b\xe8\xaf\x95\"\n".to_vec(),
+            b"name_en = \"".to_vec(),
+        ),
+        (
+            "calendar",
+            vec!["calendar", "import", "--check"],
+            vec![],
+            "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\n".as_bytes().to_vec(),
+            b"from = \"".to_vec(),
+        ),
+        (
+            "keymap",
+            vec!["--keymap"],
+            vec![],
+            b"[[global]]\non = \"f3\"\nrun = \"quit\"\n\n".to_vec(),
+            b"# ".to_vec(),
+        ),
+        (
+            "fiscal export",
+            vec!["reconcile", "--date", "2026-11-25", "--import"],
+            vec![],
+            "票据号码,缴款码,金额,缴款时间\nP1,C1,1.00,2026-11-25 09:30:00\nP2,C2,1.00,2026-11-25 09:30:00\nP3,C3,1.00,2026-11-25 09:30:00\n".as_bytes().to_vec(),
+            b"P4,".to_vec(),
+        ),
+    ]
+}
+
+#[test]
+fn every_importer_names_a_bad_byte_by_line_and_column_and_a_nul_as_nul() {
+    let home = tempfile::tempdir().unwrap();
+    for (what, before, after, head, start) in importers() {
+        let column = String::from_utf8_lossy(&start).chars().count() + 1;
+        // Bytes no encoding reads, and bytes GBK would read (你) in a UTF-8 file.
+        for bad in [&b"\xff\xfe\xfd"[..], &b"\xc4\xe3"[..], &b"\x00"[..]] {
+            let mut bytes = head.clone();
+            bytes.extend_from_slice(&start);
+            bytes.extend_from_slice(bad);
+            bytes.extend_from_slice(b"\"\n");
+            let file = home.path().join(format!("file-{}", bad.len()));
+            std::fs::write(&file, &bytes).unwrap();
+            let (code, _, err) = run(bin(home.path())
+                .args(&before)
+                .arg(&file)
+                .args(&after)
+                .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"));
+            let want = if what == "keymap" { 1 } else { 2 };
+            assert_eq!(code, want, "{what} {bad:x?}: {err}");
+            assert!(
+                err.contains(&format!("line 5, column {column}")),
+                "{what} {bad:x?}: {err}"
+            );
+            if bad == b"\x00" {
+                assert!(
+                    err.contains("NUL byte") && !err.contains("UTF-16"),
+                    "{what}: {err}"
+                );
+            } else {
+                assert!(err.contains(&format!("{:02x}", bad[0])), "{what}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn files_over_the_maximum_are_refused_before_they_are_read() {
+    let home = tempfile::tempdir().unwrap();
+    let sparse = home.path().join("big.toml");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(100 * 1024 * 1024)
+        .unwrap();
+    for (what, before, after, _, _) in importers() {
+        for (file, env) in [
+            (std::path::PathBuf::from("/dev/zero"), None),
+            (sparse.clone(), None),
+            (sparse.clone(), Some("200")),
+        ] {
+            let t = Instant::now();
+            let mut c = bin(home.path());
+            c.args(&before)
+                .arg(&file)
+                .args(&after)
+                .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none");
+            if let Some(mb) = env {
+                c.env("ONEWINDOW_IMPORT_MAX_FILE_MB", mb);
+            }
+            let (code, _, err) = run(&mut c);
+            let took = t.elapsed();
+            if env.is_some() {
+                // Raised above the file's size: read, then refused as NUL bytes, not as too large.
+                assert!(
+                    !err.contains("max_file_mb") && err.contains("NUL"),
+                    "{what}: {err}"
+                );
+                continue;
+            }
+            assert_eq!(code, if what == "keymap" { 1 } else { 2 }, "{what}: {err}");
+            assert!(err.contains("import.max_file_mb"), "{what} {file:?}: {err}");
+            assert!(took < Duration::from_secs(10), "{what} {file:?}: {took:?}");
+            if file == sparse {
+                assert!(err.contains("100.0 MB"), "{what}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_million_bad_lines_list_a_hundred_and_count_the_rest() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("export.csv");
+    let mut text = String::from("票据号码,缴款码,金额,缴款时间\n");
+    for _ in 0..1_000_001 {
+        text.push_str("P1,C1,1.00,2026-11-25 09:30:00\n");
+    }
+    std::fs::write(&file, text).unwrap();
+    let (code, _, err) = run(bin(home.path())
+        .args(["reconcile", "--date", "2026-11-25", "--import"])
+        .arg(&file)
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"));
+    assert_eq!(code, 2, "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 20_000, "stderr is {} bytes", err.len());
+    assert!(err.contains("1000000 problem(s)"), "{err}");
+    assert!(err.contains("and 999900 more problem(s)"), "{err}");
+    assert_eq!(err.matches("appears twice").count(), 100);
+    // The log keeps the summary line only.
+    let logs = home.path().join("data/onewindow/logs");
+    let logged: u64 = std::fs::read_dir(&logs)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    assert!(logged < 20_000, "the log holds {logged} bytes");
 }

@@ -195,10 +195,62 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            tracing::error!("{}", f.message);
+            // The log keeps a summary: the first line (a file's problem count), not the list.
+            let mut lines = f.message.lines();
+            let more = lines.clone().count().saturating_sub(1);
+            match (lines.next(), more) {
+                (Some(first), 0) => tracing::error!("{first}"),
+                (first, more) => tracing::error!(
+                    "{} (and {more} more line(s) on stderr)",
+                    first.unwrap_or_default()
+                ),
+            }
             errln!("onewindow: {}", f.message);
             ExitCode::from(f.code)
         }
+    }
+}
+
+/// Reads an input file through the shared reader (`crate::files`, at most `import.max_file_mb`)
+/// and decodes it as UTF-8 (`domain::file_text`): a file too large or not text is bad input,
+/// exit 2, the bad byte named by line and column; a file that cannot be read is exit 1.
+pub fn read_text(path: &std::path::Path, settings: &Settings) -> Result<String, Failure> {
+    let bytes = read_bytes(path, settings)?;
+    crate::domain::file_text::utf8(&bytes)
+        .map(str::to_string)
+        .map_err(|e| Failure {
+            code: EXIT_USAGE,
+            message: format!("{}: {e}; nothing was read", path.display()),
+        })
+}
+
+/// The bytes of an input file, at most `import.max_file_mb` (see `read_text`).
+pub fn read_bytes(path: &std::path::Path, settings: &Settings) -> Result<Vec<u8>, Failure> {
+    crate::files::read(path, settings.max_file_mb.value).map_err(|e| Failure {
+        code: if e.is_too_large() {
+            EXIT_USAGE
+        } else {
+            EXIT_ERROR
+        },
+        message: e.to_string(),
+    })
+}
+
+/// A file's problems as one message: the count, what was not done, and the first
+/// `domain::file_text::MAX_LISTED_PROBLEMS` of them ("… and N more").
+pub fn file_problems<P: std::fmt::Display>(
+    path: &std::path::Path,
+    problems: &[P],
+    not_done: &str,
+) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        message: format!(
+            "{} has {} problem(s), {not_done}:\n{}",
+            path.display(),
+            problems.len(),
+            crate::domain::file_text::problem_list(&path.display().to_string(), problems)
+        ),
     }
 }
 

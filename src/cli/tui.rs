@@ -16,7 +16,8 @@ use crate::ui::theme::Theme;
 /// `demo` passes its own target (the demo database) and shows the demo accounts on the login screen.
 pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failure> {
     // Everything that can fail with a message is checked before the terminal is taken.
-    let keymap = Keymap::load(settings.keymap.value.as_deref())?;
+    let keymap =
+        Keymap::load_limited(settings.keymap.value.as_deref(), settings.max_file_mb.value)?;
     let theme = Theme::builtin(settings.effective_theme())?;
     let is_demo = demo.is_some();
     let target = match demo {

@@ -486,16 +486,27 @@ impl Keymap {
         k
     }
 
-    /// Defaults with the user's file merged on top.
+    /// Defaults with the user's file merged on top (a file of at most the default
+    /// `import.max_file_mb`).
     pub fn load(user: Option<&Path>) -> Result<Keymap, KeymapError> {
+        Keymap::load_limited(user, crate::files::DEFAULT_MAX_FILE_MB)
+    }
+
+    /// Defaults with the user's file merged on top; a file over `max_mb` MB is refused unread.
+    pub fn load_limited(user: Option<&Path>, max_mb: u32) -> Result<Keymap, KeymapError> {
         let mut k = Keymap::defaults();
         if let Some(path) = user {
             let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| KeymapError {
+            let bytes = crate::files::read(path, max_mb).map_err(|e| KeymapError {
                 source_name: name.clone(),
                 line: None,
                 column: None,
-                message: format!("cannot read it: {e}"),
+                message: match e {
+                    crate::files::ReadError::Io { source, .. } => {
+                        format!("cannot read it: {source}")
+                    }
+                    e => e.to_string(),
+                },
             })?;
             // A binary file is named at its first byte that is not text.
             let text = crate::domain::file_text::utf8(&bytes).map_err(|e| KeymapError {

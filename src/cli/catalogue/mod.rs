@@ -126,21 +126,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
 }
 
 fn read(file: &PathBuf, settings: &Settings) -> Result<item_file::ItemDef, Failure> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    item_file::parse_limited(&text, settings.max_materials.value as usize).map_err(|errors| {
-        Failure {
-            code: EXIT_USAGE,
-            message: format!(
-                "{} has {} problem(s), nothing was saved:\n{}",
-                file.display(),
-                errors.len(),
-                errors
-                    .iter()
-                    .map(|e| format!("  {}: {e}", file.display()))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-        }
-    })
+    let text = crate::cli::read_text(file, settings)?;
+    item_file::parse_limited(&text, settings.max_materials.value as usize)
+        .map_err(|errors| crate::cli::file_problems(file, &errors, "nothing was saved"))
 }

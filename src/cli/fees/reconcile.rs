@@ -69,8 +69,7 @@ fn usage(message: String) -> Failure {
 
 pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     let mapping_text = match &a.mapping {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?,
+        Some(p) => crate::cli::read_text(p, settings).map_err(|f| usage(f.message))?,
         None => FISCAL_MAPPING.to_string(),
     };
     let mapping =
@@ -78,23 +77,15 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     // The whole file is checked before the database is touched.
     let lines = match &a.import {
         Some(p) => {
-            let bytes =
-                std::fs::read(p).map_err(|e| usage(format!("cannot read {}: {e}", p.display())))?;
+            // At most import.max_file_mb; UTF-8 or GBK, a bad byte named by line and column.
+            let bytes = crate::cli::read_bytes(p, settings).map_err(|f| usage(f.message))?;
+            let text = crate::domain::file_text::utf8_or_gbk(&bytes)
+                .map_err(|e| usage(format!("{}: {e}; nothing was imported", p.display())))?;
             Some(
-                receipt_file::parse_with(&bytes, &mapping, &settings.receipt_rules()).map_err(
-                    |errors| {
-                        usage(format!(
-                            "{} has {} problem(s), nothing was imported:\n{}",
-                            p.display(),
-                            errors.len(),
-                            errors
-                                .iter()
-                                .map(|e| format!("  {}: {e}", p.display()))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        ))
-                    },
-                )?,
+                receipt_file::parse_with(text.as_bytes(), &mapping, &settings.receipt_rules())
+                    .map_err(|errors| {
+                        crate::cli::file_problems(p, &errors, "nothing was imported")
+                    })?,
             )
         }
         None => None,

@@ -52,20 +52,9 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
             incomplete,
             reason,
         } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let notice = calendar_file::parse(&text).map_err(|errors| Failure {
-                code: EXIT_USAGE,
-                message: format!(
-                    "{} has {} problem(s), nothing was loaded:\n{}",
-                    file.display(),
-                    errors.len(),
-                    errors
-                        .iter()
-                        .map(|e| format!("  {}: {e}", file.display()))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ),
+            let text = crate::cli::read_text(&file, settings)?;
+            let notice = calendar_file::parse(&text).map_err(|errors| {
+                crate::cli::file_problems(&file, &errors, "nothing was loaded")
             })?;
             let holidays = notice
                 .days

@@ -109,29 +109,21 @@ fn err(line: usize, message: impl Into<String>) -> LineError {
     }
 }
 
-/// The file's text: UTF-8 (a BOM is dropped) or GBK/GB18030, as the fiscal system writes it.
+/// The file's text: UTF-8 (a BOM is dropped) or GBK/GB18030, as the fiscal system writes it
+/// (`domain::file_text::utf8_or_gbk`: a bad byte is named by its line and column, a NUL as a
+/// NUL, UTF-16 only when it is UTF-16).
 pub fn decode(bytes: &[u8]) -> Result<String, LineError> {
     if bytes.is_empty() {
         return Err(err(1, "the file is empty"));
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec())
-            .map_err(|_| err(1, "the file starts with a UTF-8 BOM but is not UTF-8"));
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0) {
-        return Err(err(
-            1,
-            "wrong encoding: this looks like UTF-16; save the export as UTF-8 or GBK",
-        ));
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    if had_errors {
-        return Err(err(1, "wrong encoding: neither UTF-8 nor GBK/GB18030"));
-    }
-    Ok(text.into_owned())
+    crate::domain::file_text::utf8_or_gbk(bytes)
+        .map(|t| t.into_owned())
+        .map_err(|e| {
+            err(
+                e.line,
+                format!("column {}: wrong encoding: {}", e.column, e.message),
+            )
+        })
 }
 
 /// "120.50" → 12050 fen; "-30" → -3000. No floating point anywhere.
