@@ -270,51 +270,54 @@ async fn a_calendar_without_its_statutory_festivals_is_refused_unless_overridden
     assert!(out.starts_with("replaced 2026"), "{out}");
 }
 
-/// Each importer, its command and a file whose line 5 is given: (args before the file, args
-/// after, the file's first four lines, the start of line 5, the column after that start).
-fn importers() -> Vec<(
-    &'static str,
-    Vec<&'static str>,
-    Vec<&'static str>,
-    Vec<u8>,
-    Vec<u8>,
-)> {
+/// An importer: its command (the file comes last) and a file's first four lines, then the
+/// start of line 5 before the byte under test.
+struct Importer {
+    what: &'static str,
+    args: Vec<&'static str>,
+    head: Vec<u8>,
+    start: Vec<u8>,
+}
+
+fn importers() -> Vec<Importer> {
     vec![
-        (
-            "catalogue",
-            vec!["catalog", "put", "--check"],
-            vec![],
-            b"code = \"TEST-0001\"\ndepartment = \"SCJG\"\ncategory = \"public_service\"\nname_zh = \"\xe6\xb5\x8b\xe8\xaf\x95\"\n".to_vec(),
-            b"name_en = \"".to_vec(),
-        ),
-        (
-            "calendar",
-            vec!["calendar", "import", "--check"],
-            vec![],
-            "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\n".as_bytes().to_vec(),
-            b"from = \"".to_vec(),
-        ),
-        (
-            "keymap",
-            vec!["--keymap"],
-            vec![],
-            b"[[global]]\non = \"f3\"\nrun = \"quit\"\n\n".to_vec(),
-            b"# ".to_vec(),
-        ),
-        (
-            "fiscal export",
-            vec!["reconcile", "--date", "2026-11-25", "--import"],
-            vec![],
-            "票据号码,缴款码,金额,缴款时间\nP1,C1,1.00,2026-11-25 09:30:00\nP2,C2,1.00,2026-11-25 09:30:00\nP3,C3,1.00,2026-11-25 09:30:00\n".as_bytes().to_vec(),
-            b"P4,".to_vec(),
-        ),
+        Importer {
+            what: "catalogue",
+            args: vec!["catalog", "put", "--check"],
+            head: b"code = \"TEST-0001\"\ndepartment = \"SCJG\"\ncategory = \"public_service\"\nname_zh = \"\xe6\xb5\x8b\xe8\xaf\x95\"\n".to_vec(),
+            start: b"name_en = \"".to_vec(),
+        },
+        Importer {
+            what: "calendar",
+            args: vec!["calendar", "import", "--check"],
+            head: "year = 2027\nnotice = \"x\"\n[[festival]]\nname = \"元旦\"\n".as_bytes().to_vec(),
+            start: b"from = \"".to_vec(),
+        },
+        Importer {
+            what: "keymap",
+            args: vec!["--keymap"],
+            head: b"[[global]]\non = \"f3\"\nrun = \"quit\"\n\n".to_vec(),
+            start: b"# ".to_vec(),
+        },
+        Importer {
+            what: "fiscal export",
+            args: vec!["reconcile", "--date", "2026-11-25", "--import"],
+            head: "票据号码,缴款码,金额,缴款时间\nP1,C1,1.00,2026-11-25 09:30:00\nP2,C2,1.00,2026-11-25 09:30:00\nP3,C3,1.00,2026-11-25 09:30:00\n".as_bytes().to_vec(),
+            start: b"P4,".to_vec(),
+        },
     ]
 }
 
 #[test]
 fn every_importer_names_a_bad_byte_by_line_and_column_and_a_nul_as_nul() {
     let home = tempfile::tempdir().unwrap();
-    for (what, before, after, head, start) in importers() {
+    for Importer {
+        what,
+        args,
+        head,
+        start,
+    } in importers()
+    {
         let column = String::from_utf8_lossy(&start).chars().count() + 1;
         // Bytes no encoding reads, and bytes GBK would read (你) in a UTF-8 file.
         for bad in [&b"\xff\xfe\xfd"[..], &b"\xc4\xe3"[..], &b"\x00"[..]] {
@@ -325,9 +328,8 @@ fn every_importer_names_a_bad_byte_by_line_and_column_and_a_nul_as_nul() {
             let file = home.path().join(format!("file-{}", bad.len()));
             std::fs::write(&file, &bytes).unwrap();
             let (code, _, err) = run(bin(home.path())
-                .args(&before)
+                .args(&args)
                 .arg(&file)
-                .args(&after)
                 .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"));
             let want = if what == "keymap" { 1 } else { 2 };
             assert_eq!(code, want, "{what} {bad:x?}: {err}");
@@ -355,7 +357,7 @@ fn files_over_the_maximum_are_refused_before_they_are_read() {
         .unwrap()
         .set_len(100 * 1024 * 1024)
         .unwrap();
-    for (what, before, after, _, _) in importers() {
+    for Importer { what, args, .. } in importers() {
         for (file, env) in [
             (std::path::PathBuf::from("/dev/zero"), None),
             (sparse.clone(), None),
@@ -363,9 +365,8 @@ fn files_over_the_maximum_are_refused_before_they_are_read() {
         ] {
             let t = Instant::now();
             let mut c = bin(home.path());
-            c.args(&before)
+            c.args(&args)
                 .arg(&file)
-                .args(&after)
                 .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none");
             if let Some(mb) = env {
                 c.env("ONEWINDOW_IMPORT_MAX_FILE_MB", mb);

@@ -125,7 +125,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
     }
 }
 
-fn read(file: &PathBuf, settings: &Settings) -> Result<item_file::ItemDef, Failure> {
+fn read(file: &std::path::Path, settings: &Settings) -> Result<item_file::ItemDef, Failure> {
     let text = crate::cli::read_text(file, settings)?;
     item_file::parse_limited(&text, settings.max_materials.value as usize)
         .map_err(|errors| crate::cli::file_problems(file, &errors, "nothing was saved"))
