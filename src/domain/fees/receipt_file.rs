@@ -112,18 +112,17 @@ fn err(line: usize, message: impl Into<String>) -> LineError {
 /// The file's text: UTF-8 (a BOM is dropped) or GBK/GB18030, as the fiscal system writes it
 /// (`domain::file_text::utf8_or_gbk`: a bad byte is named by its line and column, a NUL as a
 /// NUL, UTF-16 only when it is UTF-16).
-pub fn decode(bytes: &[u8]) -> Result<String, LineError> {
+/// UTF-8 is borrowed, not copied: a large export is held once.
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, LineError> {
     if bytes.is_empty() {
         return Err(err(1, "the file is empty"));
     }
-    crate::domain::file_text::utf8_or_gbk(bytes)
-        .map(|t| t.into_owned())
-        .map_err(|e| {
-            err(
-                e.line,
-                format!("column {}: wrong encoding: {}", e.column, e.message),
-            )
-        })
+    crate::domain::file_text::utf8_or_gbk(bytes).map_err(|e| {
+        err(
+            e.line,
+            format!("column {}: wrong encoding: {}", e.column, e.message),
+        )
+    })
 }
 
 /// "120.50" → 12050 fen; "-30" → -3000. No floating point anywhere.
