@@ -334,12 +334,27 @@ impl Settings {
                 None => (cfg_dir.join("config.toml"), false),
             },
         };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                s.apply_file(&path, &text)?;
+        // Through the shared reader (the default maximum: the file that would raise it is this
+        // one) and decoder, so a binary config names its first bad byte.
+        match crate::files::read(&path, crate::files::DEFAULT_MAX_FILE_MB) {
+            Ok(bytes) => {
+                let text =
+                    crate::domain::file_text::utf8(&bytes).map_err(|e| ConfigError::File {
+                        path: path.clone(),
+                        line: e.line,
+                        message: format!("column {}: {}", e.column, e.message),
+                    })?;
+                s.apply_file(&path, text)?;
                 s.file = Some(path);
             }
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(crate::files::ReadError::Io { source, .. })
+                if !required && source.kind() == std::io::ErrorKind::NotFound => {}
+            Err(crate::files::ReadError::Io { source, .. }) => {
+                return Err(ConfigError::Unreadable {
+                    path,
+                    message: source.to_string(),
+                });
+            }
             Err(e) => {
                 return Err(ConfigError::Unreadable {
                     path,

@@ -420,3 +420,22 @@ fn a_million_bad_lines_list_a_hundred_and_count_the_rest() {
         .unwrap_or(0);
     assert!(logged < 20_000, "the log holds {logged} bytes");
 }
+
+#[test]
+fn a_binary_config_file_is_named_at_its_first_bad_byte() {
+    let home = tempfile::tempdir().unwrap();
+    let f = home.path().join("config.toml");
+    std::fs::write(&f, b"[ui]\nlang = \"en\"\ntheme = \"\x00light\"\n").unwrap();
+    let (code, _, err) = run(bin(home.path())
+        .arg("--config")
+        .arg(&f)
+        .args(["config", "show"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("line 3: column 10") && err.contains("NUL byte"),
+        "{err}"
+    );
+    let (code, _, err) = run(bin(home.path()).args(["--config", "/dev/zero", "config", "show"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("import.max_file_mb"), "{err}");
+}
