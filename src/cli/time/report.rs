@@ -213,7 +213,7 @@ async fn suspicious(
             for f in &findings {
                 w.row(finding_fields(f))?;
             }
-            std::io::stdout().write_all(&w.finish()?)?;
+            crate::cli::print::write_out_bytes(&w.finish()?);
             return Ok(());
         }
         Format::Table => {
