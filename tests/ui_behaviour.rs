@@ -321,3 +321,21 @@ fn unlock_by_another_operator_is_ignored() {
     assert!(a.locked);
     assert_eq!(a.session.as_ref().unwrap().code, "clerk");
 }
+
+#[test]
+fn a_task_waiting_a_second_or_more_is_said_in_the_status_bar_then_cleared() {
+    // Issue 15.4: a blocked action shows "waiting for …", never a silent hang.
+    for (lang, text) in [
+        (Lang::En, "waiting for the database… 3 s"),
+        (Lang::ZhCn, "等待数据库…… 3 秒"),
+    ] {
+        let mut a = signed_in(lang, clerk());
+        a.update(Action::Db(DbState::Connected));
+        a.update(Action::Busy(Some(3)));
+        let screen = render(&mut a, 80, 24);
+        assert!(screen.contains(text), "{screen}");
+        a.update(Action::Busy(None));
+        let screen = render(&mut a, 80, 24);
+        assert!(!screen.contains(text), "{screen}");
+    }
+}

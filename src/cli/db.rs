@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::Failure;
 use crate::config::{Settings, redact_url};
-use crate::store::{self, Target, local_pg::LocalPg};
+use crate::store::{self, Place, Target, local_pg::LocalPg};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCmd {
@@ -82,9 +82,9 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
 
 async fn status(settings: &Settings) -> Result<(), Failure> {
     let target = Target::from_settings(settings)?;
-    match &target {
-        Target::Url(url, _) => outln!("database: {} (shared server)", redact_url(url)),
-        Target::Embedded { server, database } => {
+    match &target.place {
+        Place::Url(url, _) => outln!("database: {} (shared server)", redact_url(url)),
+        Place::Embedded { server, database } => {
             let running = {
                 let s = server.clone();
                 tokio::task::spawn_blocking(move || s.is_running()).await?

@@ -51,7 +51,7 @@ impl Explained {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database: {0}")]
+    #[error("{}", db_message(.0))]
     Db(#[from] sqlx::Error),
     #[error(
         "this database has schema version {db} but this onewindow knows versions up to {binary}: \
@@ -89,6 +89,34 @@ impl StoreError {
     }
 }
 
+/// What a database error says to the person who waited for it. A lock not granted within
+/// lock_timeout, or a statement cancelled by statement_timeout, is a busy database, not a failure
+/// of the input: said as such, with the advice to try again (nothing was saved: the transaction
+/// rolled back). Everything else keeps PostgreSQL's own text.
+fn db_message(e: &sqlx::Error) -> String {
+    if let sqlx::Error::Database(d) = e {
+        match d.code().as_deref() {
+            Some("55P03") => {
+                return "the database is busy: another action holds what this one needs and it \
+                        was not released in time (lock_timeout); nothing was saved, try again"
+                    .into();
+            }
+            Some("57014") => {
+                return "the database took too long to answer (statement_timeout); nothing was \
+                        saved, try again"
+                    .into();
+            }
+            _ => {}
+        }
+    }
+    format!("database: {e}")
+}
+
+/// A lock or statement timeout: the action may simply be tried again.
+pub fn is_busy_error(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("55P03" | "57014")))
+}
+
 pub fn is_connection_error(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_)
@@ -107,7 +135,7 @@ pub fn is_connection_error(e: &sqlx::Error) -> bool {
 
 /// Where the database is: a shared server by URL, or the embedded default.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub enum Place {
     /// A shared server; the second field replaces the URL's database name (the demo database).
     Url(String, Option<String>),
     Embedded {
@@ -116,56 +144,102 @@ pub enum Target {
     },
 }
 
+/// PostgreSQL's lock_timeout and statement_timeout for every connection onewindow opens, in
+/// milliseconds (settings `database.lock_timeout_ms`, `database.statement_timeout_ms`): a lock
+/// held elsewhere (a stuck session, a hand-taken lock) ends in a clear "busy" message instead of
+/// freezing every sign-in and every audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub lock_ms: u32,
+    pub statement_ms: u32,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            lock_ms: crate::config::DEFAULT_LOCK_TIMEOUT_MS,
+            statement_ms: crate::config::DEFAULT_STATEMENT_TIMEOUT_MS,
+        }
+    }
+}
+
+/// The database to connect to, and how every session on it is set up.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub place: Place,
+    pub timeouts: Timeouts,
+}
+
 impl Target {
     pub fn from_settings(s: &Settings) -> Result<Target, StoreError> {
-        Ok(match &s.database_url.value {
-            Some(url) => Target::Url(url.clone(), None),
-            None => Target::Embedded {
+        let place = match &s.database_url.value {
+            Some(url) => Place::Url(url.clone(), None),
+            None => Place::Embedded {
                 server: local_pg::LocalPg::new(&s.data_dir.value)?,
                 database: s.database_name.value.clone(),
+            },
+        };
+        Ok(Target {
+            place,
+            timeouts: Timeouts {
+                lock_ms: s.lock_timeout_ms.value,
+                statement_ms: s.statement_timeout_ms.value,
             },
         })
     }
 
     /// Same server, another database (the demo database lives beside the main one).
     pub fn with_database(&self, name: &str) -> Result<Target, StoreError> {
-        Ok(match self {
-            Target::Url(url, _) => Target::Url(url.clone(), Some(name.to_string())),
-            Target::Embedded { server, .. } => Target::Embedded {
+        let place = match &self.place {
+            Place::Url(url, _) => Place::Url(url.clone(), Some(name.to_string())),
+            Place::Embedded { server, .. } => Place::Embedded {
                 server: server.clone(),
                 database: name.to_string(),
             },
+        };
+        Ok(Target {
+            place,
+            timeouts: self.timeouts,
         })
     }
 
+    /// Every session: the center's time zone and the timeouts, set at connection start (the
+    /// startup packet's options), so no statement runs before they hold.
     pub fn connect_options(&self) -> Result<PgConnectOptions, StoreError> {
-        match self {
-            Target::Url(url, database) => {
+        let lock = self.timeouts.lock_ms.to_string();
+        let statement = self.timeouts.statement_ms.to_string();
+        let session = [
+            ("timezone", zone::name()),
+            ("lock_timeout", lock.as_str()),
+            ("statement_timeout", statement.as_str()),
+        ];
+        match &self.place {
+            Place::Url(url, database) => {
                 let opts = url
                     .parse::<PgConnectOptions>()
                     .map_err(|e| StoreError::BadUrl(e.to_string()))?
                     .application_name("onewindow")
-                    .options([("timezone", zone::name())]);
+                    .options(session);
                 Ok(match database {
                     Some(d) => opts.database(d),
                     None => opts,
                 })
             }
-            Target::Embedded { server, database } => Ok(server
-                .connect_options(database)
-                .options([("timezone", zone::name())])),
+            Place::Embedded { server, database } => {
+                Ok(server.connect_options(database).options(session))
+            }
         }
     }
 
     /// Starts the embedded server when that is the target, and creates its database if missing.
     /// A shared server is expected to have its database already (see docs/operations.md).
     pub async fn prepare(&self) -> Result<(), StoreError> {
-        if let Target::Url(_, Some(database)) = self {
+        if let Place::Url(_, Some(database)) = &self.place {
             // The demo database on a shared server: created beside the configured one.
             let admin = self.connect_options()?.database("postgres");
             create_database_if_missing(admin, database).await?;
         }
-        if let Target::Embedded { server, database } = self {
+        if let Place::Embedded { server, database } = &self.place {
             let server2 = server.clone();
             tokio::task::spawn_blocking(move || server2.ensure_running())
                 .await

@@ -30,6 +30,9 @@ pub enum Action {
         wall: CenterTime,
         mono: Duration,
     },
+    /// How long the oldest database task has been running, in whole seconds, when that is at
+    /// least one second; `None` when nothing has waited that long. Sent when it changes.
+    Busy(Option<u64>),
     /// SIGTERM or SIGHUP (an SSH disconnect): leave at once, restoring the terminal.
     Terminate,
     Db(DbState),
@@ -452,6 +455,30 @@ impl fmt::Debug for Task {
 
 impl Task {
     /// Tasks of one kind replace each other; different kinds run side by side.
+    /// A read replaces the same kind still running (a repeated refresh does not pile up); a write
+    /// never cancels another (issue 15.4: repeated key presses do not cancel each other), since
+    /// a cancelled write may still commit and its answer would be lost.
+    pub fn replaces_previous(&self) -> bool {
+        matches!(
+            self,
+            Task::LoadDepartments
+                | Task::LoadAudit { .. }
+                | Task::LoadQueue { .. }
+                | Task::LoadCatalogue { .. }
+                | Task::LoadGuide { .. }
+                | Task::LoadCase { .. }
+                | Task::LoadBoard { .. }
+                | Task::Lookup { .. }
+                | Task::LoadAccess { .. }
+                | Task::LoadReport { .. }
+                | Task::LoadReconciliation { .. }
+                | Task::LoadRouting { .. }
+                | Task::LoadRoute { .. }
+                | Task::LoadNotices { .. }
+                | Task::LoadUnread { .. }
+        )
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Task::Login { .. } => "login",

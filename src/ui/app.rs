@@ -69,6 +69,8 @@ pub struct App {
     pub flash: Option<Msg>,
 
     pub db: DbState,
+    /// Seconds the oldest database task has been waiting, from one second on (status bar).
+    pub busy_secs: Option<u64>,
     /// Wall clock, for the status bar only.
     pub now: CenterTime,
     /// Monotonic time since start, and when the last input came: the idle lock uses these, so a
@@ -129,6 +131,7 @@ impl App {
             confirm_quit: None,
             flash: None,
             db: DbState::Connecting,
+            busy_secs: None,
             now,
             mono: Duration::ZERO,
             last_input: Duration::ZERO,
@@ -212,6 +215,13 @@ impl App {
                 vec![]
             }
             Action::Tick { wall, mono } => self.on_tick(wall, mono),
+            Action::Busy(secs) => {
+                if self.busy_secs != secs {
+                    self.busy_secs = secs;
+                    self.dirty = true;
+                }
+                vec![]
+            }
             Action::Terminate => {
                 self.should_quit = true;
                 vec![]

@@ -61,6 +61,7 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(terminate);
+    let mut busy = None;
     loop {
         if app.take_dirty() {
             terminal.backend_mut().begin_frame();
@@ -85,6 +86,12 @@ where
         };
         let Some(action) = action else { continue };
         handle(app, runner, action);
+        // "waiting for the database… N s" once a task has run a second; said when it changes.
+        let now_busy = runner.busy_secs();
+        if now_busy != busy {
+            busy = now_busy;
+            handle(app, runner, Action::Busy(busy));
+        }
         // Drain whatever else is already waiting before drawing again.
         while let Ok(a) = results.try_recv() {
             handle(app, runner, a);

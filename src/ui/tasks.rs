@@ -1,8 +1,10 @@
 //! Runs the UI's database tasks in the background and sends their results back as Actions.
-//! A new task of a kind aborts the one still running (a repeated refresh does not pile up).
+//! A new read of a kind aborts the one still running (a repeated refresh does not pile up); writes
+//! are never cancelled. How long the oldest task has run is kept for the status bar.
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use tokio::sync::mpsc::UnboundedSender;
@@ -33,6 +35,52 @@ pub struct TaskRunner {
     policy: LockoutPolicy,
     tx: UnboundedSender<Action>,
     running: HashMap<&'static str, JoinHandle<()>>,
+    in_flight: InFlight,
+}
+
+/// The start times of the tasks still running, so the status bar can say "waiting for the
+/// database… 3 s" instead of looking frozen. Each task holds a ticket; finishing or being
+/// aborted drops it, so an aborted task never counts forever.
+#[derive(Clone, Default)]
+pub struct InFlight {
+    inner: Arc<Mutex<(u64, BTreeMap<u64, Instant>)>>,
+}
+
+/// One running task's place in [`InFlight`]; removed when dropped.
+pub struct Ticket {
+    id: u64,
+    owner: InFlight,
+}
+
+impl InFlight {
+    pub fn start(&self) -> Ticket {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.0 += 1;
+        let id = g.0;
+        g.1.insert(id, Instant::now());
+        Ticket {
+            id,
+            owner: self.clone(),
+        }
+    }
+
+    /// How long the oldest running task has waited.
+    pub fn oldest(&self) -> Option<Duration> {
+        let g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.1.values().min().map(|t| t.elapsed())
+    }
+
+    /// The status bar's figure: whole seconds, from one second on.
+    pub fn busy_secs(&self) -> Option<u64> {
+        self.oldest().map(|d| d.as_secs()).filter(|&s| s >= 1)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut g = self.owner.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.1.remove(&self.id);
+    }
 }
 
 impl TaskRunner {
@@ -42,7 +90,13 @@ impl TaskRunner {
             policy,
             tx,
             running: HashMap::new(),
+            in_flight: InFlight::default(),
         }
+    }
+
+    /// Whole seconds the oldest running task has waited, from one second on.
+    pub fn busy_secs(&self) -> Option<u64> {
+        self.in_flight.busy_secs()
     }
 
     pub fn spawn(&mut self, task: Task) {
@@ -50,7 +104,10 @@ impl TaskRunner {
         let tx = self.tx.clone();
         let policy = self.policy;
         let kind = task.kind();
+        let replaces = task.replaces_previous();
+        let ticket = self.in_flight.start();
         let handle = tokio::spawn(async move {
+            let _ticket = ticket;
             let action = match task {
                 Task::Login {
                     code,
@@ -309,10 +366,8 @@ impl TaskRunner {
                 let _ = tx.send(a);
             }
         });
-        // Session records must all be written; other kinds replace their predecessor.
-        if kind != "session"
-            && let Some(old) = self.running.insert(kind, handle)
-        {
+        // A read replaces its predecessor; writes (session records included) all run to the end.
+        if replaces && let Some(old) = self.running.insert(kind, handle) {
             old.abort();
         }
     }
@@ -477,4 +532,37 @@ async fn route_step(
             "route.delivered"
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_or_aborted_task_stops_counting() {
+        let f = InFlight::default();
+        assert_eq!(f.oldest(), None);
+        let a = f.start();
+        let b = f.start();
+        assert!(f.oldest().is_some());
+        drop(a);
+        assert!(f.oldest().is_some(), "b still runs");
+        drop(b);
+        assert_eq!(f.oldest(), None);
+        assert_eq!(f.busy_secs(), None);
+    }
+
+    #[test]
+    fn busy_is_said_from_one_second_on() {
+        let f = InFlight::default();
+        let t = f.start();
+        assert_eq!(f.busy_secs(), None, "a fresh task is not 'waiting'");
+        // Back-date the ticket instead of sleeping in a test.
+        f.inner
+            .lock()
+            .unwrap()
+            .1
+            .insert(t.id, Instant::now() - Duration::from_secs(3));
+        assert_eq!(f.busy_secs(), Some(3));
+    }
 }

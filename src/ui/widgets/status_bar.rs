@@ -40,7 +40,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         DbState::Connecting => ("○", "status.db_connecting", t.status),
         DbState::Reconnecting => ("!", "status.db_reconnecting", t.status.patch(t.warn)),
     };
-    let db = format!("{db_mark} {}", tr(lang, db_key));
+    let mut db = format!("{db_mark} {}", tr(lang, db_key));
+    let mut db_style = db_style;
+    // A task that has waited a second or more: say so, so a slow database never looks frozen.
+    if let (DbState::Connected, Some(secs)) = (app.db, app.busy_secs) {
+        db = format!(
+            "◌ {}",
+            trf(lang, "status.db_waiting", &[("secs", &secs.to_string())])
+        );
+        db_style = t.status.patch(t.warn);
+    }
     let clock = app.now.format("%Y-%m-%d %H:%M").to_string();
     let right_w = (sep.width() + db.width() + sep.width() + clock.width() + 1) as u16;
     let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(right_w)]).areas(area);
