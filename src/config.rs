@@ -634,6 +634,17 @@ impl Settings {
 
     fn apply_flags(&mut self, flags: &Flags) -> Result<(), ConfigError> {
         if let Some(u) = &flags.database_url {
+            // A password on the command line shows in `ps` to every user of the machine.
+            if url_has_password(u) {
+                return Err(ConfigError::Flag {
+                    flag: "--database-url",
+                    message: "a password on the command line is visible to every user in `ps`; \
+                              give the URL without it and put the password in a password file \
+                              (~/.pgpass, or the file PGPASSFILE names), or set DATABASE_URL in \
+                              the environment or database.url in the config file"
+                        .into(),
+                });
+            }
             self.database_url
                 .set(Some(u.clone()), Source::Flag("--database-url"));
         }
@@ -825,40 +836,61 @@ fn check_db_name(n: &str) -> Result<String, String> {
     }
 }
 
-/// Hides the password of a `postgres://user:password@host/db` URL, in the user part and in a
-/// `password=` query parameter.
+/// A database URL or connection string as it may be shown (`config show`, `db status`, logs):
+/// every credential form hidden — the password of `user:password@` (even one containing `@`,
+/// `:` or `/`, unencoded), `password=` in the query or in a `key=value` connection string, and
+/// `sslpassword=`.
 pub fn redact_url(url: &str) -> String {
-    let url = match url.split_once('?') {
-        Some((base, query)) => {
-            let params: Vec<String> = query
-                .split('&')
-                .map(|p| match p.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=****"),
-                    _ => p.to_string(),
-                })
-                .collect();
-            format!("{base}?{}", params.join("&"))
-        }
-        None => url.to_string(),
+    // key=value parameters: in the query (`?a=b&password=x`) or a libpq string (`password=x`).
+    let mask_params = |text: &str, sep: char| -> String {
+        text.split(sep)
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if is_secret_key(k.trim()) => format!("{k}=****"),
+                _ => p.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(&sep.to_string())
     };
-    let url = url.as_str();
     let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
+        return mask_params(url, ' ');
     };
-    let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.find('@') else {
-        return url.to_string();
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
     };
-    let userinfo = &rest[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!(
-            "{}://{}:****{}",
-            &url[..scheme_end],
-            &userinfo[..colon],
-            &rest[at..]
-        ),
-        None => url.to_string(),
+    let rest = &base[scheme_end + 3..];
+    // The userinfo ends at the LAST '@' before the query: a password may hold '@' unencoded.
+    let redacted_base = match rest.rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}://{}:****{}",
+                    &base[..scheme_end],
+                    &userinfo[..colon],
+                    &rest[at..]
+                ),
+                None => base.to_string(),
+            }
+        }
+        None => base.to_string(),
+    };
+    match query {
+        Some(q) => format!("{redacted_base}?{}", mask_params(q, '&')),
+        None => redacted_base,
     }
+}
+
+fn is_secret_key(k: &str) -> bool {
+    ["password", "sslpassword", "pass", "pwd"]
+        .iter()
+        .any(|s| k.eq_ignore_ascii_case(s))
+}
+
+/// True when a database URL carries a password itself (in its userinfo or its query): such a URL
+/// on a command line is readable by every user of the machine in `ps`.
+pub fn url_has_password(url: &str) -> bool {
+    redact_url(url) != url
 }
 
 #[cfg(test)]
@@ -879,6 +911,21 @@ mod tests {
             redact_url("postgres://db/onewindow?user=ow&password=s3cret&sslmode=require"),
             "postgres://db/onewindow?user=ow&password=****&sslmode=require"
         );
+        // Issue 15.6: a password with '@' (and ':' and '/') leaked its tail.
+        assert_eq!(
+            redact_url("postgres://ow:p@ss:w/rd@db/onewindow"),
+            "postgres://ow:****@db/onewindow"
+        );
+        assert_eq!(
+            redact_url("host=db user=ow password=s3cret dbname=onewindow"),
+            "host=db user=ow password=**** dbname=onewindow"
+        );
+        assert_eq!(
+            redact_url("postgresql://ow@db/x?sslpassword=k&PASSWORD=s"),
+            "postgresql://ow@db/x?sslpassword=****&PASSWORD=****"
+        );
+        assert!(url_has_password("postgres://ow:x@db/o"));
+        assert!(!url_has_password("postgres://ow@db/o?sslmode=require"));
     }
 
     #[test]

@@ -667,3 +667,36 @@ async fn routing_templates_are_versioned_from_the_command_line(pool: PgPool) {
     );
     assert_eq!(out.matches("open").count(), 2, "{out}");
 }
+
+#[test]
+fn a_password_on_the_command_line_is_refused_and_config_show_hides_every_form() {
+    // Issue 15.6: `--database-url` with a password shows in `ps`; a password with '@' leaked.
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(bin(home.path()).args([
+        "--database-url",
+        "postgres://ow:hunter2@db/onewindow",
+        "config",
+        "show",
+    ]));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("--database-url") && err.contains("ps"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    for url in [
+        "postgres://ow:pa@ss:wo/rd@db/onewindow",
+        "postgres://ow@db/onewindow?password=pa@ss",
+        "postgres://ow@db/onewindow?sslpassword=pa@ss&sslmode=require",
+    ] {
+        let (code, out, err) = run(bin(home.path())
+            .args(["config", "show"])
+            .env("DATABASE_URL", url));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            !out.contains("pa@ss") && !out.contains("ss:wo") && !out.contains("rd@"),
+            "{out}"
+        );
+        assert!(out.contains("****"), "{out}");
+    }
+}

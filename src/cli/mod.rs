@@ -155,7 +155,12 @@ pub fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             errln!("onewindow: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            // A bad flag is a usage error; a bad file or environment value a configuration one.
+            let code = match e {
+                crate::config::ConfigError::Flag { .. } => EXIT_USAGE,
+                _ => EXIT_ERROR,
+            };
+            return ExitCode::from(code);
         }
     };
     let _log = crate::logging::init(&settings.log_dir(), &settings.log_level.value);

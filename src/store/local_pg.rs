@@ -2,8 +2,12 @@
 //! starts (pg_ctl) and keeps under its data directory, reachable only through a Unix socket in that
 //! directory (mode 0700, trust authentication: only the owner can reach the socket at all).
 //!
-//! It uses the system's PostgreSQL programs. As root it runs them as the `postgres` system user,
-//! because PostgreSQL refuses to run as root.
+//! It uses the system's PostgreSQL programs. As root it runs them as the dedicated system user
+//! `onewindow` (created when missing), because PostgreSQL refuses to run as root, and not as
+//! `postgres`: the system's own server runs as that user, and the two must not share an identity
+//! that can read each other's data. The programs start with a scrubbed environment (PATH and the
+//! locale only), so no ONEWINDOW_ variable — ONEWINDOW_PASSWORD included — reaches the postmaster
+//! or its /proc/PID/environ.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -15,6 +19,8 @@ use std::process::{Command, Output};
 
 /// The database superuser created by initdb.
 pub const SUPERUSER: &str = "onewindow";
+/// The system user the embedded server runs as when onewindow runs as root.
+pub const SYSTEM_USER: &str = "onewindow";
 /// Port number in the socket's file name (.s.PGSQL.5432); nothing listens on TCP.
 pub const PORT: u16 = 5432;
 
@@ -30,11 +36,11 @@ pub enum LocalPgError {
     )]
     NotInstalled,
     #[error(
-        "running as root, the embedded server must run as the `postgres` system user, and there is \
-         none on this machine. Create it (`useradd --system postgres`) or run onewindow as an \
-         ordinary user."
+        "running as root, the embedded server runs as the system user `onewindow`, which is missing \
+         and could not be created ({0}). Create it (`useradd --system --user-group --no-create-home \
+         --shell /usr/sbin/nologin onewindow`) or run onewindow as an ordinary user."
     )]
-    NoPostgresUser,
+    NoSystemUser(String),
     #[error("{step} failed: {detail}")]
     Command { step: &'static str, detail: String },
     #[error("{path}: {source}")]
@@ -104,20 +110,64 @@ pub fn find_bin_dir() -> Option<PathBuf> {
     versions.pop().map(|(_, b)| b)
 }
 
-fn postgres_ids() -> Option<(u32, u32)> {
+fn user_ids(name: &str) -> Option<(u32, u32)> {
     let passwd = fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|line| {
         let f: Vec<&str> = line.split(':').collect();
-        (f.len() > 3 && f[0] == "postgres")
-            .then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
+        (f.len() > 3 && f[0] == name).then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
     })
+}
+
+/// The `onewindow` system user's uid and gid, creating the user (no home, no login shell) when
+/// it is missing. Only called as root.
+fn system_user_ids() -> Result<(u32, u32), LocalPgError> {
+    if let Some(ids) = user_ids(SYSTEM_USER) {
+        return Ok(ids);
+    }
+    let out = Command::new("useradd")
+        .args([
+            "--system",
+            "--user-group",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            "/usr/sbin/nologin",
+            "--comment",
+            "onewindow embedded database",
+            SYSTEM_USER,
+        ])
+        .output()
+        .map_err(|e| LocalPgError::NoSystemUser(format!("useradd: {e}")))?;
+    // Another onewindow may have created it at the same moment (exit 9: the user exists).
+    if !out.status.success() && out.status.code() != Some(9) {
+        return Err(LocalPgError::NoSystemUser(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    user_ids(SYSTEM_USER)
+        .ok_or_else(|| LocalPgError::NoSystemUser("useradd reported success".into()))
+}
+
+/// Gives a directory tree to `uid:gid` (a cluster created by an earlier onewindow, which ran it
+/// as `postgres`). Symlinks are changed themselves, never followed.
+fn chown_tree(path: &Path, uid: u32, gid: u32) -> Result<(), LocalPgError> {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid)).map_err(io_err(path))?;
+    let meta = fs::symlink_metadata(path).map_err(io_err(path))?;
+    if meta.is_dir() {
+        for entry in fs::read_dir(path).map_err(io_err(path))? {
+            let entry = entry.map_err(io_err(path))?;
+            chown_tree(&entry.path(), uid, gid)?;
+        }
+    }
+    Ok(())
 }
 
 impl LocalPg {
     pub fn new(data_dir: &Path) -> Result<LocalPg, LocalPgError> {
         let bin = find_bin_dir().ok_or(LocalPgError::NotInstalled)?;
         let run_as = if unsafe { libc::geteuid() } == 0 {
-            Some(postgres_ids().ok_or(LocalPgError::NoPostgresUser)?)
+            Some(system_user_ids()?)
         } else {
             None
         };
@@ -130,13 +180,12 @@ impl LocalPg {
 
     fn command(&self, program: &str) -> Command {
         let mut c = Command::new(self.bin.join(program));
-        // Inherited PG* variables would point the tools at some other cluster.
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("PG") {
-                c.env_remove(k);
-            }
-        }
-        c.current_dir(&self.dir).env("LC_ALL", "C.UTF-8");
+        // A scrubbed environment: inherited PG* variables would point the tools at some other
+        // cluster, and ONEWINDOW_PASSWORD (or any secret) must not live on in the postmaster.
+        c.env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("LC_ALL", "C.UTF-8")
+            .current_dir(&self.dir);
         if let Some((uid, gid)) = self.run_as {
             // std drops root's supplementary groups when it changes uid.
             c.uid(uid).gid(gid);
@@ -168,7 +217,20 @@ impl LocalPg {
         fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
             .map_err(io_err(&self.dir))?;
         if let Some((uid, gid)) = self.run_as {
-            std::os::unix::fs::chown(&self.dir, Some(uid), Some(gid)).map_err(io_err(&self.dir))?;
+            use std::os::unix::fs::MetadataExt;
+            let meta = fs::metadata(&self.dir).map_err(io_err(&self.dir))?;
+            if meta.uid() != uid {
+                // A cluster made when the server ran as `postgres`: PostgreSQL refuses a data
+                // directory owned by another user, so the whole tree changes hands once — after
+                // that older server, if it still runs, is stopped as its own user.
+                if self.dir.join("postmaster.pid").exists() {
+                    let mut c = self.command("pg_ctl");
+                    c.uid(meta.uid()).gid(meta.gid());
+                    c.args(["stop", "-m", "fast", "-w", "-D"]).arg(&self.dir);
+                    let _ = self.run("pg_ctl stop (handover)", c);
+                }
+                chown_tree(&self.dir, uid, gid)?;
+            }
         }
         Ok(())
     }
