@@ -101,8 +101,8 @@ async fn every_kind_finds_the_case(pool: PgPool) {
     assert_eq!(found(&hits, person).unwrap().kind, "name");
     let hits = q("acme").await;
     assert_eq!(found(&hits, org).unwrap().kind, "name");
-    // ID number: the last characters (lower-case x) and the whole.
-    let hits = q("002x").await;
+    // ID number: the last six characters or more (lower-case x) and the whole.
+    let hits = q("31002x").await;
     assert_eq!(found(&hits, person).unwrap().kind, "id_no");
     let hits = q("11010519491231002X").await;
     let h = found(&hits, person).unwrap();
@@ -212,4 +212,107 @@ async fn a_superseded_lookup_is_cancelled(pool: PgPool) {
         }
     }
     assert_eq!(answered, ["欧阳小"], "only the last query is answered");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn lookups_are_logged_limited_and_an_enumeration_is_reported(pool: PgPool) {
+    // Issue 15.7: a full ID number came back in 45 lookups of growing tails, with no log row.
+    seed::seed(&pool, 3, 0).await.unwrap();
+    let clerk = op(&pool, "clerk").await;
+    let chief = op(&pool, "chief").await;
+    let supervisor = op(&pool, "supervisor").await;
+    let (person, _) = accept(
+        &pool,
+        clerk,
+        ApplicantKind::Person,
+        "欧阳小明",
+        "11010519491231002X",
+        "13912345678",
+    )
+    .await;
+    // Four characters of an ID number are not an ID tail any more.
+    let hits = lookup::lookup(&pool, chief, "002X", 50).await.unwrap();
+    assert!(
+        found(&hits, person).is_none_or(|h| h.kind != "id_no"),
+        "{hits:?}"
+    );
+    // Every lookup is logged: who, which kinds, how long, how many hits; never the text.
+    let (n, kinds, length): (i64, Vec<String>, i32) = sqlx::query_as(
+        "select count(*) over (), kinds, length from lookup_log where operator_id = $1
+         order by lookup_id desc limit 1",
+    )
+    .bind(chief)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((n, kinds, length), (1, vec!["case_no".into()], 4));
+    let columns: Vec<String> = sqlx::query_scalar(
+        "select column_name::text from information_schema.columns where table_name = 'lookup_log'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !columns
+            .iter()
+            .any(|c| c.contains("query") || c.contains("text")),
+        "{columns:?}"
+    );
+    // The log is append-only.
+    assert!(
+        sqlx::query("delete from lookup_log")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+
+    // The rate limit: at most per_minute answered, the next refused (and logged as refused).
+    sqlx::query("update lookup_policy set per_minute = 6, notice_after = 5")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for tail in ["1002X", "31002X", "231002X", "1231002X"] {
+        lookup::lookup(&pool, chief, tail, 50).await.unwrap();
+    }
+    // The fifth number lookup within ten minutes (002X … 1231002X) was reported.
+    let reports: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'lookup.pattern' and operator_id = $1",
+    )
+    .bind(chief)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reports, 1);
+    lookup::lookup(&pool, chief, "91231002X", 50).await.unwrap();
+    let e = lookup::lookup(&pool, chief, "491231002X", 50)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid { field: "query", reason } if reason.contains("at most 6")),
+        "{e}"
+    );
+    let refused: i64 =
+        sqlx::query_scalar("select count(*) from lookup_log where operator_id = $1 and refused")
+            .bind(chief)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(refused, 1);
+    // Reported once, not at every lookup after the threshold; the supervisors see it.
+    let reports: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'lookup.pattern' and operator_id = $1",
+    )
+    .bind(chief)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reports, 1);
+    let log = lookup::access_log(&pool, supervisor, 50).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|a| a.operator_code == "chief" && a.reason.starts_with("! ")),
+        "{log:?}"
+    );
+    // Another operator is not limited by the chief's lookups.
+    assert!(lookup::lookup(&pool, supervisor, "欧阳", 50).await.is_ok());
 }

@@ -70,7 +70,9 @@ pub fn plan(query: &str) -> QueryPlan {
     let all = |f: fn(char) -> bool| !text.is_empty() && text.chars().all(f);
     QueryPlan {
         case_no: n >= 3 && all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '-'),
-        id_no: n >= 4 && all(|c| c.is_ascii_digit() || c == 'X') && n <= 18,
+        // At least six characters of an ID number (issue 15.7): four-character tails, tried in
+        // growing order, gave a whole ID number back in 45 lookups.
+        id_no: n >= 6 && all(|c| c.is_ascii_digit() || c == 'X') && n <= 18,
         phone: n >= 4 && all(|c| c.is_ascii_digit()) && n <= 12,
         // Two characters of a name. Names have no digits: a query with one is a number (looking
         // "SCJG-00017" up as a name would intersect the pairs "sc", "cj"… of every SCJG case).
@@ -80,27 +82,112 @@ pub fn plan(query: &str) -> QueryPlan {
     }
 }
 
+impl QueryPlan {
+    /// The kinds this query searches, for the lookup log.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        [
+            (self.payment_code, "payment_code"),
+            (self.case_no, "case_no"),
+            (self.id_no, "id_no"),
+            (self.phone, "phone"),
+            (self.name, "name"),
+        ]
+        .into_iter()
+        .filter_map(|(on, k)| on.then_some(k))
+        .collect()
+    }
+
+    /// A number lookup (a tail of an ID, a phone, a case number): the enumeration pattern counts
+    /// these.
+    pub fn is_number(&self) -> bool {
+        (self.id_no || self.phone || self.case_no) && !self.name
+    }
+}
+
 /// Looks a query up in every kind it can be, among the cases the viewer may see (their
 /// department's; every case for supervisors). Ranked: kind, whole matches first, newest first.
+/// Every lookup that searches is logged (lookup_log), at most `lookup_policy.per_minute` a minute
+/// are answered, and a run of number lookups that looks like enumeration is reported.
 pub async fn lookup(
     pool: &PgPool,
     viewer: i64,
     query: &str,
     limit: i64,
 ) -> Result<Vec<Hit>, StoreError> {
-    let me = actor(pool, viewer).await?;
+    let mut tx = pool.begin().await?;
+    let me = actor(&mut *tx, viewer).await?;
     let all = allows(&me.roles, Permission::SeeAllCases);
     if !(all || allows(&me.roles, Permission::WorkCase)) {
         return Err(StoreError::Forbidden(Permission::WorkCase));
     }
     let p = plan(query);
-    if !(p.case_no || p.id_no || p.phone || p.name || p.payment_code) {
+    let kinds = p.kinds();
+    if kinds.is_empty() {
         return Ok(vec![]);
     }
+    let length = p.text.chars().count() as i32;
+    // The operator's row, locked: concurrent lookups of one operator count one after another,
+    // so the limit holds exactly (NO KEY UPDATE, as sign-in takes it: audit rows reference it).
+    sqlx::query("select 1 from operators where operator_id = $1 for no key update")
+        .bind(viewer)
+        .execute(&mut *tx)
+        .await?;
+    let (per_minute, notice_after, last_minute, numbers): (i32, i32, i64, i64) = sqlx::query_as(
+        "select p.per_minute, p.notice_after,
+                (select count(*) from lookup_log l where l.operator_id = $1 and not l.refused
+                   and l.at > now() - interval '1 minute'),
+                (select count(*) from lookup_log l where l.operator_id = $1 and not l.refused
+                   and l.at > now() - interval '10 minutes'
+                   and not ('name' = any (l.kinds))
+                   and l.kinds && array['id_no', 'phone', 'case_no'])
+         from lookup_policy p",
+    )
+    .bind(viewer)
+    .fetch_one(&mut *tx)
+    .await?;
+    let log = |hits: i32, refused: bool| {
+        sqlx::query(
+            "insert into lookup_log (operator_id, kinds, length, hits, refused)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(viewer)
+        .bind(kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+        .bind(length)
+        .bind(hits)
+        .bind(refused)
+    };
+    if last_minute >= i64::from(per_minute) {
+        log(0, true).execute(&mut *tx).await?;
+        tx.commit().await?;
+        return Err(StoreError::Invalid {
+            field: "query",
+            reason: format!(
+                "at most {per_minute} lookups a minute (lookup_policy); wait a moment and try again"
+            ),
+        });
+    }
     let args = lookup_args(all, me.department_id, query, limit)?;
-    Ok(sqlx::query_as_with::<_, Hit, _>(LOOKUP_SQL, args)
-        .fetch_all(pool)
-        .await?)
+    let hits = sqlx::query_as_with::<_, Hit, _>(LOOKUP_SQL, args)
+        .fetch_all(&mut *tx)
+        .await?;
+    log(hits.len() as i32, false).execute(&mut *tx).await?;
+    // Reported once, when the run reaches the threshold (not at every lookup after it).
+    if p.is_number() && numbers + 1 == i64::from(notice_after) {
+        audit::append(
+            &mut tx,
+            NewAudit {
+                operator_id: Some(viewer),
+                action: "lookup.pattern",
+                entity: "operator",
+                entity_id: Some(viewer.to_string()),
+                detail: json!({ "number_lookups": numbers + 1, "minutes": 10,
+                                "reason": format!("{} number lookups in 10 minutes", numbers + 1) }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(hits)
 }
 
 /// PostgreSQL's own time for the same lookup (EXPLAIN ANALYZE): the benchmark's bare-database
@@ -273,18 +360,22 @@ pub struct Access {
     pub reason: String,
 }
 
-/// The access log, newest first: supervisors.
+/// The access log, newest first: supervisors. Reveals of personal data, and the reports of
+/// lookups that look like enumeration (their reason begins with "! ").
 pub async fn access_log(pool: &PgPool, viewer: i64, limit: i64) -> Result<Vec<Access>, StoreError> {
     actor(pool, viewer)
         .await?
         .require(Permission::SeeAllCases)?;
     Ok(sqlx::query_as(
-        "select a.audit_id, a.at, o.code as operator_code, o.name as operator_name, c.case_no,
-                coalesce(a.detail->>'reason', '') as reason
+        "select a.audit_id, a.at, o.code as operator_code, o.name as operator_name,
+                coalesce(c.case_no, '') as case_no,
+                case when a.action = 'lookup.pattern'
+                     then '! ' || coalesce(a.detail->>'reason', '')
+                     else coalesce(a.detail->>'reason', '') end as reason
          from audit_log a
          join operators o using (operator_id)
-         join cases c on c.case_id = a.entity_id::bigint
-         where a.action = 'personal.reveal'
+         left join cases c on a.entity = 'case' and c.case_id = a.entity_id::bigint
+         where a.action in ('personal.reveal', 'lookup.pattern')
          order by a.audit_id desc limit $1",
     )
     .bind(limit)
@@ -301,9 +392,16 @@ mod tests {
         let p = plan(" scjg-00017 ");
         assert_eq!(p.text, "SCJG-00017");
         assert!(p.case_no && !p.id_no && !p.phone && !p.name);
-        let p = plan("002x");
+        let p = plan("21002x");
         assert!(p.case_no && p.id_no && !p.phone && !p.name);
+        // Four or five characters are a phone tail or a case number, never an ID tail (15.7).
+        let p = plan("002x");
+        assert!(p.case_no && !p.id_no && !p.phone && !p.name);
         let p = plan("5678");
+        assert!(p.case_no && !p.id_no && p.phone && !p.name);
+        assert_eq!(p.kinds(), ["case_no", "phone"]);
+        assert!(p.is_number());
+        let p = plan("345678");
         assert!(p.case_no && p.id_no && p.phone && !p.name);
         let p = plan("阳小");
         assert!(!p.case_no && !p.id_no && !p.phone && p.name);
