@@ -44,6 +44,7 @@ fn app(lang: Lang) -> App {
             department_en: "Market Supervision Administration".into(),
             window_code: Some("A03".into()),
             roles: vec![Role::WindowClerk],
+            idle_lock_minutes: 10,
         })),
     });
     a

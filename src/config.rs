@@ -68,8 +68,6 @@ pub struct Settings {
     pub theme: Setting<String>,
     /// A user keymap merged over the embedded defaults.
     pub keymap: Setting<Option<PathBuf>>,
-    pub max_failed_logins: Setting<u32>,
-    pub lockout_minutes: Setting<u32>,
     pub idle_lock_minutes: Setting<u32>,
     pub log_level: Setting<String>,
     /// Warning thresholds (预警): yellow when at most this many working days remain…
@@ -202,6 +200,10 @@ struct FileUi {
     keymap: Option<Spanned<String>>,
 }
 
+/// Why a client may not set the lockout (issue 15.5).
+const SERVER_RULE: &str = "the lockout is a server rule now (table sign_in_policy, docs/operations.md); \
+                           no client file or environment can change it — remove it here";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSecurity {
@@ -255,14 +257,6 @@ fn check_minutes(n: i64, what: &str) -> Result<u32, String> {
         Ok(n as u32)
     } else {
         Err(format!("{what} must be between 1 and 1440, got {n}"))
-    }
-}
-
-fn check_count(n: i64) -> Result<u32, String> {
-    if (1..=100).contains(&n) {
-        Ok(n as u32)
-    } else {
-        Err(format!("must be between 1 and 100, got {n}"))
     }
 }
 
@@ -325,8 +319,6 @@ impl Settings {
             lang: Setting::default(Lang::from_locale_env(env)),
             theme: Setting::default("default".to_string()),
             keymap: Setting::default(None),
-            max_failed_logins: Setting::default(5),
-            lockout_minutes: Setting::default(15),
             idle_lock_minutes: Setting::default(10),
             log_level: Setting::default("info".to_string()),
             yellow_days_left: Setting::default(2),
@@ -471,21 +463,21 @@ impl Settings {
         )? {
             self.keymap.set(Some(v), src());
         }
-        if let Some(v) = take(
-            &cfg.security.max_failed_logins,
-            "security.max_failed_logins",
-            |n| check_count(*n),
-            &file_err,
-        )? {
-            self.max_failed_logins.set(v, src());
-        }
-        if let Some(v) = take(
-            &cfg.security.lockout_minutes,
-            "security.lockout_minutes",
-            |n| check_minutes(*n, "lockout_minutes"),
-            &file_err,
-        )? {
-            self.lockout_minutes.set(v, src());
+        // Sign-in rules are the server's (issue 15.5): a client file naming one is refused, so
+        // nobody believes a local value had any effect.
+        for (value, key) in [
+            (
+                &cfg.security.max_failed_logins,
+                "security.max_failed_logins",
+            ),
+            (&cfg.security.lockout_minutes, "security.lockout_minutes"),
+        ] {
+            take(
+                value,
+                key,
+                |_| Err::<(), _>(SERVER_RULE.to_string()),
+                &file_err,
+            )?;
         }
         if let Some(v) = take(
             &cfg.security.idle_lock_minutes,
@@ -581,13 +573,11 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_KEYMAP") {
             self.keymap.set(Some(PathBuf::from(v)), Source::Env(var));
         }
-        if let Some((var, v)) = get("ONEWINDOW_MAX_FAILED_LOGINS") {
-            let n = check_count(num(var, &v)?).map_err(bad(var))?;
-            self.max_failed_logins.set(n, Source::Env(var));
-        }
-        if let Some((var, v)) = get("ONEWINDOW_LOCKOUT_MINUTES") {
-            let n = check_minutes(num(var, &v)?, "lockout minutes").map_err(bad(var))?;
-            self.lockout_minutes.set(n, Source::Env(var));
+        // The environment cannot change sign-in rules: refused, not silently ignored.
+        for var in ["ONEWINDOW_MAX_FAILED_LOGINS", "ONEWINDOW_LOCKOUT_MINUTES"] {
+            if get(var).is_some() {
+                return Err(bad(var)(SERVER_RULE.to_string()));
+            }
         }
         if let Some((var, v)) = get("ONEWINDOW_IDLE_LOCK_MINUTES") {
             let n = check_minutes(num(var, &v)?, "idle lock minutes").map_err(bad(var))?;
@@ -714,16 +704,6 @@ impl Settings {
                 &self.keymap.source,
             ),
             (
-                "security.max_failed_logins",
-                self.max_failed_logins.value.to_string(),
-                &self.max_failed_logins.source,
-            ),
-            (
-                "security.lockout_minutes",
-                self.lockout_minutes.value.to_string(),
-                &self.lockout_minutes.source,
-            ),
-            (
                 "security.idle_lock_minutes",
                 self.idle_lock_minutes.value.to_string(),
                 &self.idle_lock_minutes.source,
@@ -789,13 +769,6 @@ impl Settings {
         crate::domain::time::calendar::Thresholds {
             yellow_days_left: self.yellow_days_left.value,
             yellow_percent_used: self.yellow_percent_used.value,
-        }
-    }
-
-    pub fn lockout_policy(&self) -> crate::domain::accounts::lockout::LockoutPolicy {
-        crate::domain::accounts::lockout::LockoutPolicy {
-            max_failures: self.max_failed_logins.value,
-            lock_minutes: self.lockout_minutes.value,
         }
     }
 

@@ -21,11 +21,11 @@ fn config_show_names_each_source() {
     std::fs::create_dir_all(&cfg).unwrap();
     std::fs::write(
         cfg.join("config.toml"),
-        "[ui]\ntheme = \"light\"\n[security]\nlockout_minutes = 20\n",
+        "[ui]\ntheme = \"light\"\n[security]\nidle_lock_minutes = 20\n",
     )
     .unwrap();
     let (code, out, err) = run(bin(home.path())
-        .env("ONEWINDOW_LOCKOUT_MINUTES", "25")
+        .env("ONEWINDOW_IDLE_LOCK_MINUTES", "25")
         .env("DATABASE_URL", "postgres://ow:hunter2@db/onewindow")
         .args(["--lang", "zh-CN", "config", "show"]));
     assert_eq!(code, 0, "{err}");
@@ -42,8 +42,8 @@ fn config_show_names_each_source() {
         "{out}"
     );
     assert_eq!(
-        line("security.lockout_minutes"),
-        "security.lockout_minutes = 25 # env ONEWINDOW_LOCKOUT_MINUTES"
+        line("security.idle_lock_minutes"),
+        "security.idle_lock_minutes = 25 # env ONEWINDOW_IDLE_LOCK_MINUTES"
     );
     assert_eq!(line("ui.lang"), "ui.lang = zh-CN # flag --lang");
     assert_eq!(

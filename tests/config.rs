@@ -37,8 +37,6 @@ fn defaults_when_nothing_is_given() {
         PathBuf::from("/home/li/.local/share/onewindow")
     );
     assert_eq!(s.idle_lock_minutes.value, 10);
-    assert_eq!(s.max_failed_logins.value, 5);
-    assert_eq!(s.lockout_minutes.value, 15);
     assert_eq!(s.theme.value, "default");
     assert_eq!(s.lang.value, Lang::En);
     assert_eq!(s.idle_lock_minutes.source, Source::Default);
@@ -62,7 +60,7 @@ fn file_beats_defaults_env_beats_file_flags_beat_env() {
     assert_eq!(s.theme.source, Source::Env("ONEWINDOW_THEME"));
     assert_eq!(s.database_url.value.as_deref(), Some("postgres://env@h/db"));
     assert_eq!(s.idle_lock_minutes.value, 7);
-    assert_eq!(s.lockout_minutes.value, 30, "still from the file");
+    assert_eq!(s.lang.value, Lang::En, "still from the file");
 
     let flags = Flags {
         theme: Some("high-contrast".into()),
@@ -115,7 +113,12 @@ fn show_hides_the_password_and_names_sources() {
             .and_then(|l| l.split_whitespace().nth(2))
             .map(str::to_string)
     };
-    assert_eq!(value("security.lockout_minutes").as_deref(), Some("30"));
+    assert_eq!(value("security.idle_lock_minutes").as_deref(), Some("5"));
+    assert_eq!(
+        value("security.lockout_minutes"),
+        None,
+        "a server rule, not shown as local"
+    );
     assert_eq!(value("time_limits.yellow_days_left").as_deref(), Some("3"));
     let t = s.thresholds();
     assert_eq!((t.yellow_days_left, t.yellow_percent_used), (3, 80));
@@ -157,7 +160,12 @@ fn bad_files_name_the_line_and_the_key() {
 
     let (line, msg) = file_error("config/invalid/out_of_range.toml");
     assert_eq!(line, 2);
-    assert!(msg.contains("security.max_failed_logins"), "{msg}");
+    assert!(msg.contains("security.idle_lock_minutes"), "{msg}");
+
+    // Issue 15.5: the lockout cannot be set (weakened) by a client's file.
+    let (line, msg) = file_error("config/invalid/server_rule.toml");
+    assert_eq!(line, 3);
+    assert!(msg.contains("sign_in_policy"), "{msg}");
 
     let (line, _) = file_error("config/invalid/syntax.toml");
     assert_eq!(line, 1);
@@ -180,14 +188,31 @@ fn a_missing_config_file_given_by_flag_is_an_error() {
 fn bad_environment_values_name_the_variable() {
     let e = Settings::load_with(
         &Flags::default(),
-        &env(&[("ONEWINDOW_LOCKOUT_MINUTES", "soon")]),
+        &env(&[("ONEWINDOW_IDLE_LOCK_MINUTES", "soon")]),
         false,
     )
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "environment variable ONEWINDOW_LOCKOUT_MINUTES: `soon` is not a whole number"
+        "environment variable ONEWINDOW_IDLE_LOCK_MINUTES: `soon` is not a whole number"
     );
+    // Issue 15.5: ONEWINDOW_MAX_FAILED_LOGINS=100 gave 100 guesses a minute; now it is refused.
+    for (var, pairs) in [
+        (
+            "ONEWINDOW_MAX_FAILED_LOGINS",
+            &[("ONEWINDOW_MAX_FAILED_LOGINS", "100")],
+        ),
+        (
+            "ONEWINDOW_LOCKOUT_MINUTES",
+            &[("ONEWINDOW_LOCKOUT_MINUTES", "100")],
+        ),
+    ] {
+        let e = Settings::load_with(&Flags::default(), &env(pairs), false).unwrap_err();
+        assert!(
+            e.to_string().contains(var) && e.to_string().contains("sign_in_policy"),
+            "{e}"
+        );
+    }
 }
 
 #[test]

@@ -196,7 +196,7 @@ async fn a_superseded_lookup_is_cancelled(pool: PgPool) {
     seed::seed(&pool, 3, 500).await.unwrap();
     let chief = op(&pool, "chief").await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = TaskRunner::new(pool.clone(), Default::default(), tx);
+    let mut runner = TaskRunner::new(pool.clone(), tx);
     for query in ["欧", "欧阳", "欧阳小"] {
         runner.spawn(Task::Lookup {
             viewer: chief,

@@ -339,3 +339,16 @@ fn a_task_waiting_a_second_or_more_is_said_in_the_status_bar_then_cleared() {
         assert!(!screen.contains(text), "{screen}");
     }
 }
+
+#[test]
+fn the_servers_idle_lock_caps_a_longer_local_setting() {
+    // Issue 15.5: the client may lock sooner than the server's idle_lock_minutes, never later.
+    let mut op = clerk();
+    op.idle_lock_minutes = 3;
+    let mut a = signed_in(Lang::En, op);
+    a.update(tick(9, 33, 30));
+    assert!(
+        a.locked,
+        "locked after the server's 3 minutes, not the local 10"
+    );
+}

@@ -48,7 +48,7 @@ pub async fn run(settings: &Settings, demo: Option<Target>) -> Result<(), Failur
     };
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = TaskRunner::new(pool.clone(), settings.lockout_policy(), tx.clone());
+    let mut runner = TaskRunner::new(pool.clone(), tx.clone());
     let monitor = spawn_health_monitor(pool.clone(), tx.clone());
     let listener = spawn_listener(pool.clone(), tx);
     let supervisor = spawn_supervisor(pool.clone(), settings.thresholds());

@@ -533,6 +533,8 @@ impl App {
         match result {
             Ok(LoginOutcome::Ok(op)) => {
                 self.db = DbState::Connected;
+                // The server's idle lock is the longest allowed; a shorter local setting stays.
+                self.idle_lock_minutes = self.idle_lock_minutes.min(op.idle_lock_minutes.max(1));
                 self.login.clear();
                 self.flash = None;
                 match purpose {

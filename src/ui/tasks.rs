@@ -10,7 +10,6 @@ use sqlx::PgPool;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::domain::accounts::lockout::LockoutPolicy;
 use crate::domain::time::calendar::Thresholds;
 use crate::store::{
     accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue, fees,
@@ -32,7 +31,6 @@ pub const QUEUE_PAGE: i64 = 200;
 
 pub struct TaskRunner {
     pool: PgPool,
-    policy: LockoutPolicy,
     tx: UnboundedSender<Action>,
     running: HashMap<&'static str, JoinHandle<()>>,
     in_flight: InFlight,
@@ -84,10 +82,9 @@ impl Drop for Ticket {
 }
 
 impl TaskRunner {
-    pub fn new(pool: PgPool, policy: LockoutPolicy, tx: UnboundedSender<Action>) -> TaskRunner {
+    pub fn new(pool: PgPool, tx: UnboundedSender<Action>) -> TaskRunner {
         TaskRunner {
             pool,
-            policy,
             tx,
             running: HashMap::new(),
             in_flight: InFlight::default(),
@@ -102,7 +99,6 @@ impl TaskRunner {
     pub fn spawn(&mut self, task: Task) {
         let pool = self.pool.clone();
         let tx = self.tx.clone();
-        let policy = self.policy;
         let kind = task.kind();
         let replaces = task.replaces_previous();
         let ticket = self.in_flight.start();
@@ -114,7 +110,7 @@ impl TaskRunner {
                     password,
                     purpose,
                 } => {
-                    let result = operators::login(&pool, &code, &password, policy, purpose)
+                    let result = operators::login(&pool, &code, &password, purpose)
                         .await
                         .map_err(TaskError::from);
                     Some(Action::LoginDone { purpose, result })

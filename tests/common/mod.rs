@@ -68,6 +68,7 @@ pub fn clerk() -> Operator {
         department_en: "Market Supervision Administration".into(),
         window_code: Some("A03".into()),
         roles: vec![Role::WindowClerk],
+        idle_lock_minutes: 10,
     }
 }
 
@@ -82,6 +83,7 @@ pub fn supervisor() -> Operator {
         department_en: "Service Center Administration Office".into(),
         window_code: None,
         roles: vec![Role::Supervisor],
+        idle_lock_minutes: 10,
     }
 }
 

@@ -7,10 +7,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use sqlx::PgPool;
 
 use crate::cli::{EXIT_USAGE, Failure};
-use crate::config::Settings;
 use crate::store::accounts::operators::{self, LoginOutcome, Operator, Purpose};
 
-pub async fn sign_in(pool: &PgPool, settings: &Settings) -> Result<Operator, Failure> {
+pub async fn sign_in(pool: &PgPool) -> Result<Operator, Failure> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let interactive = std::io::stdin().is_terminal();
     let usage = |what: &str| Failure {
@@ -36,15 +35,7 @@ pub async fn sign_in(pool: &PgPool, settings: &Settings) -> Result<Operator, Fai
         None if interactive => rpassword::prompt_password("password: ")?,
         None => return Err(usage("password")),
     };
-    match operators::login(
-        pool,
-        &code,
-        &password,
-        settings.lockout_policy(),
-        Purpose::Login,
-    )
-    .await?
-    {
+    match operators::login(pool, &code, &password, Purpose::Login).await? {
         LoginOutcome::Ok(op) => Ok(op),
         LoginOutcome::BadCredentials => {
             Err("sign-in failed: unknown operator or wrong password".into())

@@ -25,7 +25,7 @@ fn pad(s: &str, w: usize) -> String {
 pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     let hits = lookup::lookup(&pool, me.operator_id, &a.query, a.limit).await?;
     let rows: Vec<[String; 6]> = hits
         .iter()

@@ -99,7 +99,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
         }
         CatalogCmd::Put { file, .. } => {
             let def = read(&file, settings)?;
-            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
             match catalogue::put(&pool, me.operator_id, &def).await {
                 Ok(PutOutcome::Added { .. }) => outln!("added {} {}", def.code, def.name_zh),
                 Ok(PutOutcome::Changed { fields, .. }) => {
@@ -117,7 +117,7 @@ pub async fn run(settings: &Settings, cmd: CatalogCmd) -> Result<(), Failure> {
             Ok(())
         }
         CatalogCmd::Retire { code, reason } => {
-            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
             catalogue::retire_by_code(&pool, me.operator_id, &code, &reason).await?;
             outln!("retired {code}");
             Ok(())

@@ -92,7 +92,7 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
     };
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     if let (Some(lines), Some(p)) = (&lines, &a.import) {
         let name = p
             .file_name()
@@ -206,7 +206,7 @@ pub async fn day(settings: &Settings, cmd: DayCmd) -> Result<(), Failure> {
     let DayCmd::Reopen { date, reason } = cmd;
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     fees::reopen_day(&pool, me.operator_id, date, &reason).await?;
     outln!("{date} reopened");
     Ok(())
@@ -272,7 +272,7 @@ pub async fn fee(settings: &Settings, cmd: FeeCmd) -> Result<(), Failure> {
     }
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     match cmd {
         FeeCmd::Cancel {
             payment_code,

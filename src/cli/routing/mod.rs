@@ -71,7 +71,7 @@ pub async fn run(settings: &Settings, cmd: RouteCmd) -> Result<(), Failure> {
     }
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     match cmd {
         RouteCmd::Template {
             item,

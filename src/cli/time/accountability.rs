@@ -38,7 +38,7 @@ pub enum AccountabilityCmd {
 pub async fn run(settings: &Settings, cmd: AccountabilityCmd) -> Result<(), Failure> {
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     match cmd {
         AccountabilityCmd::List { all } => {
             let rows = accountability::list(&pool, me.operator_id, all).await?;

@@ -99,7 +99,7 @@ pub async fn run(settings: &Settings, cmd: CalendarCmd) -> Result<(), Failure> {
             }
             let target = Target::from_settings(settings)?;
             let pool = crate::cli::open_database(&target, 2).await?;
-            let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
             let report = match store::time::calendar::import(
                 &pool,
                 me.operator_id,

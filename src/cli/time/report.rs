@@ -160,7 +160,7 @@ pub async fn run(settings: &Settings, cmd: ReportCmd) -> Result<(), Failure> {
     }
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     let rows = report::efficiency(&pool, me.operator_id, from, to).await?;
     let text = match format {
         Format::Csv => csv(&rows)?,
@@ -204,7 +204,7 @@ async fn suspicious(
     }
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool, settings).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
     let findings = report::suspicious(&pool, me.operator_id, from, to, rules).await?;
     let mut out = String::new();
     match format {

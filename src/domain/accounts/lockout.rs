@@ -1,6 +1,7 @@
 //! Login lockout: after a number of consecutive failures the account is locked for a while.
 
-/// The policy, from configuration (`security.max_failed_logins`, `security.lockout_minutes`).
+/// The policy, from the server (table `sign_in_policy`, read by every sign-in): never from a
+/// client's configuration or environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
     pub max_failures: u32,

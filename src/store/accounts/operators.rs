@@ -23,6 +23,9 @@ pub struct Operator {
     pub department_en: String,
     pub window_code: Option<String>,
     pub roles: Vec<Role>,
+    /// The server's longest idle time before the screen locks (sign_in_policy): a client may
+    /// lock sooner, never later.
+    pub idle_lock_minutes: u32,
 }
 
 /// Why a login was made: the audit trail tells a fresh login from unlocking an idle screen.
@@ -49,7 +52,6 @@ pub async fn login(
     pool: &PgPool,
     code: &str,
     secret: &str,
-    policy: LockoutPolicy,
     purpose: Purpose,
 ) -> Result<LoginOutcome, StoreError> {
     let code = code.trim().to_lowercase();
@@ -61,6 +63,8 @@ pub async fn login(
         "(malformed)".to_string()
     };
     let mut tx = pool.begin().await?;
+    // The rules are the server's, read in this transaction: no client setting can weaken them.
+    let policy = sign_in_policy(&mut tx).await?;
     // NO KEY UPDATE, not UPDATE: audit rows reference the operator (FOR KEY SHARE), and a plain
     // FOR UPDATE here would deadlock with another transaction auditing this operator.
     let row = sqlx::query!(
@@ -130,7 +134,7 @@ pub async fn login(
         return Ok(LoginOutcome::Ok(op));
     }
     let previous = u32::try_from(row.failed_logins).unwrap_or(0);
-    let outcome = match policy.after_failure(previous) {
+    let outcome = match policy.lockout.after_failure(previous) {
         AfterFailure::Count { failures, .. } => {
             sqlx::query!(
                 "update operators set failed_logins = $3, version = version + 1
@@ -173,7 +177,7 @@ pub async fn login(
 }
 
 /// Verifies on a blocking thread (argon2 is slow on purpose). `None` checks against the dummy
-/// hash, which is also created there on first use.
+/// hash, a constant with the same cost as a real one.
 async fn check_password(hash: Option<String>, secret: String) -> bool {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => password::verify(&h, &secret),
@@ -225,6 +229,29 @@ pub async fn record_session(
     Ok(())
 }
 
+/// The server's sign-in rules (migrations/0024_sign_in_policy.sql).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInPolicy {
+    pub lockout: LockoutPolicy,
+    pub idle_lock_minutes: u32,
+}
+
+pub async fn sign_in_policy(conn: &mut PgConnection) -> Result<SignInPolicy, StoreError> {
+    let (max, lock, idle): (i32, i32, i32) = sqlx::query_as(
+        "select max_failed_logins, lockout_minutes, idle_lock_minutes from sign_in_policy",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let n = |v: i32| u32::try_from(v).unwrap_or(1);
+    Ok(SignInPolicy {
+        lockout: LockoutPolicy {
+            max_failures: n(max),
+            lock_minutes: n(lock),
+        },
+        idle_lock_minutes: n(idle),
+    })
+}
+
 async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, StoreError> {
     let r = sqlx::query!(
         r#"select o.operator_id, o.code, o.name, o.department_id, o.roles,
@@ -235,9 +262,10 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
            where o.operator_id = $1"#,
         operator_id
     )
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
     let roles = parse_roles(&r.roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let idle_lock_minutes = sign_in_policy(conn).await?.idle_lock_minutes;
     Ok(Operator {
         operator_id: r.operator_id,
         code: r.code,
@@ -248,5 +276,6 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
         department_en: r.name_en,
         window_code: r.window_code,
         roles,
+        idle_lock_minutes,
     })
 }
