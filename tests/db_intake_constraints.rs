@@ -102,3 +102,33 @@ async fn a_long_name_is_refused_naming_the_field_and_nothing_is_saved(pool: PgPo
         other => panic!("{other}"),
     }
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn digits_in_a_persons_name_are_refused_by_the_store_and_the_database(pool: PgPool) {
+    // Found trying intake in tmux: an ID number typed into Name was saved as the name.
+    onewindow::store::seed::seed(&pool, 42, 0).await.unwrap();
+    let clerk = common::op(&pool, "clerk").await;
+    let item_id: i64 = sqlx::query_scalar("select item_id from items where code = 'SCJG-001'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let e = cases::intake(&pool, clerk, &intake(item_id, "11010519491231002张小三"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid { field: "name", .. }),
+        "{e}"
+    );
+    cases::intake(&pool, clerk, &intake(item_id, "张小三"))
+        .await
+        .unwrap();
+    let db =
+        sqlx::query("update cases set applicant_name = '张小三3' where applicant_kind = 'person'")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+    match constraints::refine(StoreError::Db(db)) {
+        StoreError::Invalid { field, .. } => assert_eq!(field, "name"),
+        other => panic!("{other}"),
+    }
+}

@@ -169,3 +169,29 @@ fn a_database_refusal_is_shown_beside_the_field_never_as_sql() {
         assert!(a.intake.has_input());
     }
 }
+
+#[test]
+fn ctrl_u_clears_a_field_to_its_start_instead_of_undoing() {
+    // Found in tmux: Ctrl-U (a shell's "clear line") undid edits and brought back an ID typed
+    // into Name; the name was then saved with the ID in front of it.
+    let mut a = form(Lang::En);
+    a.update(key(KeyCode::Tab));
+    type_text(&mut a, "110105194912310021");
+    a.update(ctrl('u'));
+    type_text(&mut a, "张小三");
+    assert_eq!(a.intake.name.lines(), ["张小三"]);
+}
+
+#[test]
+fn digits_in_a_persons_name_are_named_beside_the_field_in_both_languages() {
+    for (lang, text) in [
+        (Lang::En, "a person's name has no digits"),
+        (Lang::ZhCn, "个人姓名不能含数字"),
+    ] {
+        let mut a = form(lang);
+        fill(&mut a, "11010519491231002张小三");
+        assert!(a.update(key(KeyCode::Enter)).is_empty(), "nothing is sent");
+        let screen = render(&mut a, 100, 30);
+        assert!(screen.contains(text), "{screen}");
+    }
+}

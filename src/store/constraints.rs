@@ -10,6 +10,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     // migrations/0007_cases.sql
     ("cases_applicant_name_check", "name"),
     ("cases_applicant_id_no_check", "id_no"),
+    // migrations/0025_person_name_no_digits.sql
+    ("cases_person_name_no_digits", "name"),
 ];
 
 /// The field a constraint guards, if it guards one a form writes.

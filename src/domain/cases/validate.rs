@@ -16,6 +16,8 @@ pub enum TextError {
     TooLong,
     /// A control character (NUL, escape, …), which no name or address holds.
     Control,
+    /// A digit in a person's name: most often an ID number typed into the wrong field.
+    Digit,
 }
 
 /// Checks an applicant's name: not empty, at most `NAME_MAX_CHARS` characters, no control
@@ -28,6 +30,20 @@ pub fn applicant_name(input: &str) -> Result<&str, TextError> {
         Err(TextError::TooLong)
     } else if s.chars().any(char::is_control) {
         Err(TextError::Control)
+    } else {
+        Ok(s)
+    }
+}
+
+/// A person's name: as [`applicant_name`], and no digits (ASCII or full-width). An ID number
+/// typed into Name, then a name after it, was accepted as "11010519491231002张小三". The database
+/// holds the same rule (`cases_person_name_no_digits`, migrations/0025).
+pub fn person_name(input: &str) -> Result<&str, TextError> {
+    let s = applicant_name(input)?;
+    if s.chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        Err(TextError::Digit)
     } else {
         Ok(s)
     }
@@ -183,6 +199,19 @@ pub fn phone(input: &str) -> Result<String, PhoneError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_persons_name_has_no_digits() {
+        assert_eq!(person_name(" 张小三 "), Ok("张小三"));
+        assert_eq!(person_name("阿依古丽·买买提"), Ok("阿依古丽·买买提"));
+        assert_eq!(
+            person_name("11010519491231002张小三"),
+            Err(TextError::Digit)
+        );
+        assert_eq!(person_name("张三３"), Err(TextError::Digit));
+        // Organisations may: "第3建筑有限公司".
+        assert_eq!(applicant_name("第3建筑有限公司"), Ok("第3建筑有限公司"));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()

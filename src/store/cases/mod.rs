@@ -88,7 +88,11 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
 /// Checks the applicant fields again (the form checks them first, for its messages); the store
 /// never trusts a client.
 fn check_applicant(i: &Intake, today: NaiveDate) -> Result<(String, String), StoreError> {
-    validate::applicant_name(&i.name).map_err(|e| invalid("name", format!("{e:?}")))?;
+    match i.kind {
+        ApplicantKind::Person => validate::person_name(&i.name),
+        ApplicantKind::Organisation => validate::applicant_name(&i.name),
+    }
+    .map_err(|e| invalid("name", format!("{e:?}")))?;
     validate::address(&i.address).map_err(|e| invalid("address", format!("{e:?}")))?;
     let id = match i.kind {
         ApplicantKind::Person => validate::resident_id(&i.id_no, today),

@@ -70,7 +70,7 @@ impl CommandLine {
     }
 
     pub fn input(&mut self, ev: KeyEvent) {
-        self.input.input(ev);
+        super::text_keys::edit(&mut self.input, ev);
         self.error = None;
     }
 

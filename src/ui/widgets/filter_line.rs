@@ -97,7 +97,7 @@ impl FilterLine {
     }
 
     pub fn input(&mut self, ev: KeyEvent) {
-        self.input.input(ev);
+        super::text_keys::edit(&mut self.input, ev);
     }
 
     pub fn insert(&mut self, text: &str) {

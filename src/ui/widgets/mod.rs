@@ -5,6 +5,7 @@ pub mod command_line;
 pub mod filter_line;
 pub mod hint_bar;
 pub mod status_bar;
+pub mod text_keys;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -94,7 +94,7 @@ impl LoginForm {
     }
 
     pub fn input(&mut self, ev: KeyEvent) {
-        self.focused().input(ev);
+        crate::ui::widgets::text_keys::edit(self.focused(), ev);
     }
 
     pub fn insert(&mut self, text: &str) {

@@ -104,6 +104,7 @@ fn text_error(e: TextError) -> &'static str {
         TextError::Empty => "intake.err.required",
         TextError::TooLong => "intake.err.name_long",
         TextError::Control => "intake.err.control",
+        TextError::Digit => "intake.err.name_digit",
     }
 }
 
@@ -181,9 +182,14 @@ impl IntakeForm {
     pub fn check(&self, field: Field, today: NaiveDate) -> Option<&'static str> {
         match field {
             Field::Item => self.item.is_none().then_some("intake.err.item"),
-            Field::Name => validate::applicant_name(&text(&self.name))
-                .err()
-                .map(text_error),
+            Field::Name => {
+                let name = text(&self.name);
+                match self.kind {
+                    ApplicantKind::Person => validate::person_name(&name).err(),
+                    ApplicantKind::Organisation => validate::applicant_name(&name).err(),
+                }
+                .map(text_error)
+            }
             Field::Address => validate::address(&text(&self.address))
                 .err()
                 .map(text_error),
@@ -441,7 +447,7 @@ impl App {
                     return None;
                 }
                 form.edit(today, |t| {
-                    t.input(ev);
+                    crate::ui::widgets::text_keys::edit(t, ev);
                 });
             }
         }

@@ -84,7 +84,7 @@ impl App {
             }
             _ => {
                 return self.lookup_edit(|t| {
-                    t.input(ev);
+                    crate::ui::widgets::text_keys::edit(t, ev);
                 });
             }
         }
