@@ -5,4 +5,5 @@
 //! the verifier.
 //! Docs: docs/audit.md.
 
+pub mod anchor;
 pub mod chain;

@@ -52,11 +52,27 @@ pub struct VerifyReport {
     pub rows: u64,
     /// Hash of the last good row, hex; record it elsewhere to detect a truncated tail later.
     pub head: String,
+    /// The last good row's id (none for an empty log).
+    pub head_id: Option<i64>,
     pub first_break: Option<ChainBreak>,
 }
 
+/// What the log holds at each anchored row id: that row's hash (hex) and the row count up to it
+/// (domain::audit::anchor). Filled only for rows the walk verified.
+pub type AtRows = std::collections::BTreeMap<i64, (String, u64)>;
+
 /// Walks the whole log in id order, in batches, and stops at the first row that breaks the chain.
 pub async fn verify(pool: &PgPool) -> Result<VerifyReport, StoreError> {
+    Ok(verify_at(pool, &std::collections::BTreeSet::new()).await?.0)
+}
+
+/// As [`verify`], also noting the hash and the row count at each of `ids` (anchors' rows).
+pub async fn verify_at(
+    pool: &PgPool,
+    ids: &std::collections::BTreeSet<i64>,
+) -> Result<(VerifyReport, AtRows), StoreError> {
+    let mut at = AtRows::new();
+    let mut head_id = None;
     const BATCH: i64 = 10_000;
     let mut v = Verifier::default();
     let mut after = i64::MIN;
@@ -86,19 +102,31 @@ pub async fn verify(pool: &PgPool) -> Result<VerifyReport, StoreError> {
                 row_hash: r.row_hash,
             };
             if let Err(b) = v.check(&row) {
-                return Ok(VerifyReport {
-                    rows: v.rows,
-                    head: hex::encode(v.head()),
-                    first_break: Some(b),
-                });
+                return Ok((
+                    VerifyReport {
+                        rows: v.rows,
+                        head: hex::encode(v.head()),
+                        head_id,
+                        first_break: Some(b),
+                    },
+                    at,
+                ));
+            }
+            head_id = Some(row.audit_id);
+            if ids.contains(&row.audit_id) {
+                at.insert(row.audit_id, (hex::encode(v.head()), v.rows));
             }
         }
         if (n as i64) < BATCH {
-            return Ok(VerifyReport {
-                rows: v.rows,
-                head: hex::encode(v.head()),
-                first_break: None,
-            });
+            return Ok((
+                VerifyReport {
+                    rows: v.rows,
+                    head: hex::encode(v.head()),
+                    head_id,
+                    first_break: None,
+                },
+                at,
+            ));
         }
     }
 }
