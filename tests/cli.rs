@@ -2,17 +2,8 @@
 
 mod common;
 
-use common::{bin, pool_url};
+use common::{bin, pool_url, run};
 use sqlx::PgPool;
-
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn config_show_names_each_source() {

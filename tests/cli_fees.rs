@@ -3,17 +3,8 @@
 
 mod common;
 
-use common::{bin, pool_url};
+use common::{bin, pool_url, run};
 use sqlx::PgPool;
-
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The binary signed in as the demo cashier on the test's database.
 fn cashier(pool: &PgPool, home: &std::path::Path) -> std::process::Command {

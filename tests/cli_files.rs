@@ -6,17 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{bin, pool_url};
+use common::{bin, pool_url, run};
 use sqlx::PgPool;
-
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn a_binary_keymap_is_named_at_its_first_bad_byte() {

@@ -5,17 +5,8 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{bin, pool_url};
+use common::{bin, pool_url, run};
 use sqlx::PgPool;
-
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Starts the command with its stdout a pipe whose reading end is closed at once, as `head`
 /// does after its line: the first line the command prints meets a broken pipe.

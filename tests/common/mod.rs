@@ -143,6 +143,16 @@ pub fn pool_url(pool: &sqlx::PgPool) -> String {
     url_for(&name)
 }
 
+/// Runs a command to its end: (exit code, stdout, stderr), the streams as text.
+pub fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// The real binary, with an isolated configuration and data directory.
 pub fn bin(home: &std::path::Path) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_onewindow"));

@@ -385,7 +385,10 @@ fn draw_totals(f: &mut Frame, app: &App, area: Rect) {
         Line::from(Span::styled(
             format!(
                 "  {}{}{}{}",
-                pad_right(&fit(&name, name_w.saturating_sub(1)), name_w),
+                pad_right(
+                    &crate::ui::widgets::columns::ellipsize(&name, name_w.saturating_sub(1)),
+                    name_w,
+                ),
                 pad_left(&yuan(r.expected_fen), money),
                 pad_left(&yuan(r.received_fen), money),
                 pad_left(
@@ -416,25 +419,6 @@ fn money_width(min: usize, heading: &str, figures: impl Iterator<Item = i64>) ->
         .chain([unicode_width::UnicodeWidthStr::width(heading), min])
         .max()
         .unwrap_or(min)
-}
-
-/// Cuts a name to `w` columns, with an ellipsis, so a long Chinese name keeps the columns.
-fn fit(s: &str, w: usize) -> String {
-    if unicode_width::UnicodeWidthStr::width(s) <= w {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
 }
 
 /// Pads by display width: a Chinese character takes two columns, so `{:<18}` would not align.
