@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::{bin, pool_url};
+use common::{bin, pool_url, run};
 use sqlx::PgPool;
 
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let out = cmd.output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Signs in once through the binary: one more audit row.
 fn sign_in(home: &std::path::Path, url: &str) {
