@@ -70,6 +70,12 @@ pub struct Settings {
     pub keymap: Setting<Option<PathBuf>>,
     pub idle_lock_minutes: Setting<u32>,
     pub log_level: Setting<String>,
+    /// Where each supervision run appends an anchor of the audit chain (`audit.anchor_file`);
+    /// none by default: a center chooses a place the database owner cannot write.
+    pub anchor_file: Setting<Option<PathBuf>>,
+    /// A shell command each supervision run gives the anchor to on stdin (`audit.anchor_command`,
+    /// e.g. `logger -t onewindow-audit`); none by default.
+    pub anchor_command: Setting<Option<String>>,
     /// Warning thresholds (预警): yellow when at most this many working days remain…
     pub yellow_days_left: Setting<u32>,
     /// …or when at least this share (percent) of the limit is used.
@@ -128,6 +134,8 @@ struct FileConfig {
     security: FileSecurity,
     #[serde(default)]
     log: FileLog,
+    #[serde(default)]
+    audit: FileAudit,
     #[serde(default)]
     time_limits: FileTimeLimits,
     #[serde(default)]
@@ -210,6 +218,13 @@ struct FileSecurity {
     max_failed_logins: Option<Spanned<i64>>,
     lockout_minutes: Option<Spanned<i64>>,
     idle_lock_minutes: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAudit {
+    anchor_file: Option<Spanned<String>>,
+    anchor_command: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,6 +336,8 @@ impl Settings {
             keymap: Setting::default(None),
             idle_lock_minutes: Setting::default(10),
             log_level: Setting::default("info".to_string()),
+            anchor_file: Setting::default(None),
+            anchor_command: Setting::default(None),
             yellow_days_left: Setting::default(2),
             yellow_percent_used: Setting::default(75),
             max_line_yuan: Setting::default(
@@ -491,6 +508,22 @@ impl Settings {
             self.log_level.set(v, src());
         }
         if let Some(v) = take(
+            &cfg.audit.anchor_file,
+            "audit.anchor_file",
+            |p| Ok(PathBuf::from(p)),
+            &file_err,
+        )? {
+            self.anchor_file.set(Some(v), src());
+        }
+        if let Some(v) = take(
+            &cfg.audit.anchor_command,
+            "audit.anchor_command",
+            |c| Ok(c.clone()),
+            &file_err,
+        )? {
+            self.anchor_command.set(Some(v), src());
+        }
+        if let Some(v) = take(
             &cfg.time_limits.yellow_days_left,
             "time_limits.yellow_days_left",
             |n| check_range(*n, 0, 60),
@@ -615,6 +648,13 @@ impl Settings {
             let n = check_statement_timeout(num(var, &v)?).map_err(bad(var))?;
             self.statement_timeout_ms.set(n, Source::Env(var));
         }
+        if let Some((var, v)) = get("ONEWINDOW_AUDIT_ANCHOR_FILE") {
+            self.anchor_file
+                .set(Some(PathBuf::from(v)), Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_AUDIT_ANCHOR_COMMAND") {
+            self.anchor_command.set(Some(v), Source::Env(var));
+        }
         if let Some((var, v)) = get("ONEWINDOW_LOG") {
             self.log_level
                 .set(check_level(&v).map_err(bad(var))?, Source::Env(var));
@@ -712,6 +752,23 @@ impl Settings {
                 "log.level",
                 self.log_level.value.clone(),
                 &self.log_level.source,
+            ),
+            (
+                "audit.anchor_file",
+                self.anchor_file
+                    .value
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "(none)".into()),
+                &self.anchor_file.source,
+            ),
+            (
+                "audit.anchor_command",
+                self.anchor_command
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| "(none)".into()),
+                &self.anchor_command.source,
             ),
             (
                 "time_limits.yellow_days_left",

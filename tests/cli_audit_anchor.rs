@@ -7,7 +7,6 @@ mod common;
 use common::{bin, pool_url, run};
 use sqlx::PgPool;
 
-
 /// Signs in once through the binary: one more audit row.
 fn sign_in(home: &std::path::Path, url: &str) {
     run(bin(home)
@@ -124,4 +123,39 @@ async fn anchors_catch_a_truncated_and_a_rechained_log(pool: PgPool) {
     let (code, _, err) = verify();
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("anchors.txt:1") && err.contains("64"), "{err}");
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn each_supervision_run_anchors_where_the_center_configured(pool: PgPool) {
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let anchors = home.path().join("supervision-anchors.txt");
+    let (code, _, err) = run(bin(home.path())
+        .args(["db", "seed", "--seed", "3", "--cases", "5"])
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    for _ in 0..2 {
+        let (code, out, err) = run(bin(home.path())
+            .args(["supervise"])
+            .env("DATABASE_URL", &url)
+            .env("ONEWINDOW_AUDIT_ANCHOR_FILE", &anchors));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("audit anchored: onewindow-audit-anchor v1"),
+            "{out}"
+        );
+    }
+    let text = std::fs::read_to_string(&anchors).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let (code, out, err) = run(bin(home.path())
+        .args(["audit", "verify", "--anchor"])
+        .arg(&anchors)
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("extends all 2 anchor(s)"), "{out}");
+    // Without the setting, no anchor is written.
+    let (_, out, _) = run(bin(home.path())
+        .args(["supervise"])
+        .env("DATABASE_URL", &url));
+    assert!(!out.contains("anchored"), "{out}");
 }

@@ -48,40 +48,52 @@ pub async fn run(settings: &Settings, cmd: AuditCmd) -> Result<(), Failure> {
     match cmd {
         AuditCmd::Verify { anchors } => verify(settings, &pool, &anchors).await,
         AuditCmd::Anchor { file, command } => {
-            let report = store::audit::verify(&pool).await?;
-            if let Some(b) = &report.first_break {
-                return Err(broken(b, report.rows));
-            }
-            let Some(audit_id) = report.head_id else {
-                return Err("the audit log is empty: nothing to anchor yet".into());
-            };
-            let now: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select now()")
-                .fetch_one(&pool)
-                .await
-                .map_err(store::StoreError::from)?;
-            let a = Anchor {
-                audit_id,
-                rows: report.rows,
-                hash: report.head.clone(),
-                at: zone::at_center(&now).to_rfc3339(),
-            };
-            let line = format!("{a}\n");
-            if let Some(path) = &file {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .and_then(|mut f| f.write_all(line.as_bytes()))
-                    .map_err(|e| format!("cannot append to {}: {e}", path.display()))?;
-            }
-            if let Some(cmd) = &command {
-                give_to_command(cmd, &line)?;
-            }
+            let line = anchor_to(&pool, file.as_deref(), command.as_deref()).await?;
             out!("{line}");
             Ok(())
         }
     }
+}
+
+/// Verifies the chain and records its head: appended to `file`, given to `command`; returns the
+/// anchor line. Shared by `audit anchor` and the supervision run (settings `audit.anchor_file`,
+/// `audit.anchor_command`).
+pub async fn anchor_to(
+    pool: &sqlx::PgPool,
+    file: Option<&std::path::Path>,
+    command: Option<&str>,
+) -> Result<String, Failure> {
+    let report = store::audit::verify(pool).await?;
+    if let Some(b) = &report.first_break {
+        return Err(broken(b, report.rows));
+    }
+    let Some(audit_id) = report.head_id else {
+        return Err("the audit log is empty: nothing to anchor yet".into());
+    };
+    let now: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select now()")
+        .fetch_one(pool)
+        .await
+        .map_err(store::StoreError::from)?;
+    let a = Anchor {
+        audit_id,
+        rows: report.rows,
+        hash: report.head.clone(),
+        at: zone::at_center(&now).to_rfc3339(),
+    };
+    let line = format!("{a}\n");
+    if let Some(path) = file {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| format!("cannot append to {}: {e}", path.display()))?;
+    }
+    if let Some(cmd) = command {
+        give_to_command(cmd, &line)?;
+    }
+    Ok(line)
 }
 
 /// `sh -c CMD` with the anchor on its standard input; its failure is ours (exit 1).
