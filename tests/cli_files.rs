@@ -430,3 +430,49 @@ fn a_binary_config_file_is_named_at_its_first_bad_byte() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("import.max_file_mb"), "{err}");
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_nul_escape_in_a_toml_file_is_named_with_its_line_not_passed_to_the_database(
+    pool: PgPool,
+) {
+    // Issue 14.2: `\u0000` in a TOML string gave exit 1 with PostgreSQL's own error.
+    onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let url = pool_url(&pool);
+    let (_, shown, _) = run(bin(home.path())
+        .args(["catalog", "show", "SCJG-001"])
+        .env("DATABASE_URL", &url));
+    let line = shown
+        .lines()
+        .position(|l| l.starts_with("name_zh"))
+        .unwrap()
+        + 1;
+    let edited = shown.replacen("name_zh = \"", "name_zh = \"\\u0000", 1);
+    let file = home.path().join("item.toml");
+    std::fs::write(&file, &edited).unwrap();
+    let (code, out, err) = run(bin(home.path())
+        .args(["catalog", "put"])
+        .arg(&file)
+        .env("DATABASE_URL", &url)
+        .env("ONEWINDOW_OPERATOR", "admin")
+        .env("ONEWINDOW_PASSWORD", "demo1234"));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!("line {line}")) && err.contains("NUL"),
+        "{err}"
+    );
+    // The calendar's notice file likewise.
+    let notice = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("calendars/2026.toml"),
+    )
+    .unwrap();
+    let edited = notice.replacen("name = \"", "name = \"\\U00000000", 1);
+    let cal = home.path().join("2026.toml");
+    std::fs::write(&cal, &edited).unwrap();
+    let (code, _, err) = run(bin(home.path())
+        .args(["calendar", "import", "--check"])
+        .arg(&cal)
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("NUL"), "{err}");
+}

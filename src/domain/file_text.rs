@@ -36,6 +36,31 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
+/// Where a TOML file writes a NUL character as an escape (`\u0000`, `\U00000000`): the file's
+/// bytes hold no NUL (the decoder refuses those), but the escape would put one into a string, and
+/// no PostgreSQL text can hold it (the import failed with the server's own error, exit 1). An
+/// escape is a backslash preceded by an even number of backslashes. 1-based line and column.
+pub fn nul_escape(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = text[i..].find('\\') {
+        let at = i + k;
+        let mut run = 0;
+        while at + run < b.len() && b[at + run] == b'\\' {
+            run += 1;
+        }
+        // In a run of backslashes only the last one can begin an escape, and only when the run
+        // is odd (pairs are escaped backslashes).
+        let last = at + run - 1;
+        let rest = &text[last + 1..];
+        if run % 2 == 1 && (rest.starts_with("u0000") || rest.starts_with("U00000000")) {
+            return Some(position(text, last));
+        }
+        i = at + run;
+    }
+    None
+}
+
 /// Line numbers of byte offsets, for files with many problems: built once, each look-up a
 /// binary search, so naming the lines of 40,000 problems stays linear in the file's size.
 #[derive(Debug, Clone)]
@@ -232,6 +257,19 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not() {
+        assert_eq!(nul_escape("a = 1\nname = \"x\\u0000y\"\n"), Some((2, 10)));
+        assert_eq!(nul_escape("name = \"\\U00000000\""), Some((1, 9)));
+        assert_eq!(
+            nul_escape("name = \"\\\\u0000\""),
+            None,
+            "\\\\ is a backslash, then text"
+        );
+        assert_eq!(nul_escape("name = \"\\u0041\""), None);
+        assert_eq!(nul_escape("plain"), None);
+    }
 
     #[test]
     fn a_bad_byte_is_named_by_line_and_column() {

@@ -91,6 +91,14 @@ struct RawFestival {
 /// index), so 40,000 repeated days are answered in well under a second.
 pub fn parse(text: &str) -> Result<YearNotice, Vec<FileError>> {
     let lines = crate::domain::file_text::Lines::new(text);
+    if let Some((line, column)) = crate::domain::file_text::nul_escape(text) {
+        return Err(vec![FileError {
+            line,
+            message: format!(
+                "column {column}: `\\u0000` is a NUL character, which no text in the database can hold"
+            ),
+        }]);
+    }
     let raw: Raw = toml::from_str(text).map_err(|e| {
         vec![FileError {
             line: e.span().map(|s| lines.line(s.start)).unwrap_or(1),
