@@ -129,7 +129,7 @@ pub async fn login(
         .execute(&mut *tx)
         .await?;
         audit_login(&mut tx, id, ok_action, json!({})).await?;
-        let op = load(&mut tx, row.operator_id).await?;
+        let op = load(&mut tx, row.operator_id, policy.idle_lock_minutes).await?;
         tx.commit().await?;
         return Ok(LoginOutcome::Ok(op));
     }
@@ -252,7 +252,12 @@ pub async fn sign_in_policy(conn: &mut PgConnection) -> Result<SignInPolicy, Sto
     })
 }
 
-async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, StoreError> {
+/// The signed-in operator; `idle_lock_minutes` is the server's, from the policy the sign-in read.
+async fn load(
+    conn: &mut PgConnection,
+    operator_id: i64,
+    idle_lock_minutes: u32,
+) -> Result<Operator, StoreError> {
     let r = sqlx::query!(
         r#"select o.operator_id, o.code, o.name, o.department_id, o.roles,
                   d.code as department_code, d.name_zh, d.name_en, w.code as "window_code?"
@@ -262,10 +267,9 @@ async fn load(conn: &mut PgConnection, operator_id: i64) -> Result<Operator, Sto
            where o.operator_id = $1"#,
         operator_id
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn)
     .await?;
     let roles = parse_roles(&r.roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
-    let idle_lock_minutes = sign_in_policy(conn).await?.idle_lock_minutes;
     Ok(Operator {
         operator_id: r.operator_id,
         code: r.code,
