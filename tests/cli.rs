@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, pool_url, run};
 use sqlx::PgPool;
 
 #[test]
@@ -97,10 +97,11 @@ fn bad_usage_exits_2() {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn seed_then_verify_then_tamper(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, out, err) = run(bin(home.path())
         .args(["db", "seed", "--seed", "3", "--cases", "10"])
-        .env("DATABASE_URL", &url));
+        // Seeding is the administrator's (the superuser here); the rest runs as the runtime role.
+        .env("DATABASE_URL", pool_url(&pool)));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("26 departments"), "{out}");
 
@@ -133,7 +134,7 @@ async fn seed_then_verify_then_tamper(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn status_lists_migrations_and_refuses_a_newer_database(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, out, err) = run(bin(home.path())
         .args(["db", "status"])
         .env("DATABASE_URL", &url));
@@ -146,8 +147,14 @@ async fn status_lists_migrations_and_refuses_a_newer_database(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
+    // Refused by the owner's migration and by a normal start of the runtime role alike.
     let (code, _, err) = run(bin(home.path())
         .args(["db", "migrate"])
+        .env("DATABASE_URL", pool_url(&pool)));
+    assert_eq!(code, 1);
+    assert!(err.contains("schema version 99999"), "{err}");
+    let (code, _, err) = run(bin(home.path())
+        .args(["audit", "verify"])
         .env("DATABASE_URL", &url));
     assert_eq!(code, 1);
     assert!(err.contains("schema version 99999"), "{err}");
@@ -156,7 +163,7 @@ async fn status_lists_migrations_and_refuses_a_newer_database(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn calendar_due_prints_the_date_and_flags_an_unloaded_year(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     // National Day 2026: Wednesday 09-30 + 1 working day is Thursday 10-08.
     let (code, out, err) = run(bin(home.path())
         .args(["calendar", "due", "--from", "2026-09-30", "--days", "1"])
@@ -179,7 +186,7 @@ async fn calendar_due_prints_the_date_and_flags_an_unloaded_year(pool: PgPool) {
 async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let bad = home.path().join("2027-bad.toml");
     std::fs::write(
         &bad,
@@ -246,7 +253,7 @@ async fn calendar_import_checks_the_file_and_the_operator(pool: PgPool) {
 async fn catalog_show_edit_put_round_trip(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, shown, err) = run(bin(home.path())
         .args(["catalog", "show", "SCJG-001"])
         .env("DATABASE_URL", &url));
@@ -315,7 +322,7 @@ async fn catalog_show_edit_put_round_trip(pool: PgPool) {
 async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 5, 1500).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, out, err) = run(bin(home.path())
         .args(["supervise"])
         .env("DATABASE_URL", &url));
@@ -393,7 +400,7 @@ async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
 async fn lookup_prints_masked_hits(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 2, 300).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (id, case_no): (String, String) = sqlx::query_as(
         "select c.applicant_id_no, c.case_no from cases c join operators o
          on o.department_id = c.department_id
@@ -429,7 +436,7 @@ async fn lookup_prints_masked_hits(pool: PgPool) {
 async fn reconcile_exit_codes_and_a_safe_rerun(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let cashier = |c: &mut std::process::Command| {
         c.env("DATABASE_URL", &url)
             .env("ONEWINDOW_OPERATOR", "cashier")
@@ -501,7 +508,7 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
     );
     let (code, out, err) = run(bin(home.path())
         .args(["reconcile", "--date", "2026-11-20", "--import", example])
-        .env("DATABASE_URL", pool_url(&pool))
+        .env("DATABASE_URL", app_url(&pool).await)
         .env("ONEWINDOW_OPERATOR", "cashier")
         .env("ONEWINDOW_PASSWORD", "demo1234"));
     assert_eq!(code, 5, "{err}");
@@ -544,10 +551,11 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
+    let url = app_url(&pool).await;
     let cashier = |args: &[&str]| {
         run(bin(home.path())
             .args(args)
-            .env("DATABASE_URL", pool_url(&pool))
+            .env("DATABASE_URL", &url)
             .env("ONEWINDOW_OPERATOR", "cashier")
             .env("ONEWINDOW_PASSWORD", "demo1234"))
     };
@@ -607,10 +615,11 @@ async fn the_documented_example_reconciles_as_documented(pool: PgPool) {
 async fn routing_templates_are_versioned_from_the_command_line(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 42, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
+    let url = app_url(&pool).await;
     let as_op = |who: &str, args: &[&str]| {
         run(bin(home.path())
             .args(args)
-            .env("DATABASE_URL", pool_url(&pool))
+            .env("DATABASE_URL", &url)
             .env("ONEWINDOW_OPERATOR", who)
             .env("ONEWINDOW_PASSWORD", "demo1234"))
     };

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, pool_url, run};
 use sqlx::PgPool;
 
 /// Signs in once through the binary: one more audit row.
@@ -34,11 +34,12 @@ end $$";
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn anchors_catch_a_truncated_and_a_rechained_log(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let anchors = home.path().join("anchors.txt");
     let (code, _, err) = run(bin(home.path())
         .args(["db", "seed", "--seed", "3", "--cases", "5"])
-        .env("DATABASE_URL", &url));
+        // Seeding is the administrator's (the superuser here); the rest runs as the runtime role.
+        .env("DATABASE_URL", pool_url(&pool)));
     assert_eq!(code, 0, "{err}");
     sign_in(home.path(), &url);
     let anchor = |home: &std::path::Path| {
@@ -128,11 +129,12 @@ async fn anchors_catch_a_truncated_and_a_rechained_log(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn each_supervision_run_anchors_where_the_center_configured(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let anchors = home.path().join("supervision-anchors.txt");
     let (code, _, err) = run(bin(home.path())
         .args(["db", "seed", "--seed", "3", "--cases", "5"])
-        .env("DATABASE_URL", &url));
+        // Seeding is the administrator's (the superuser here); the rest runs as the runtime role.
+        .env("DATABASE_URL", pool_url(&pool)));
     assert_eq!(code, 0, "{err}");
     for _ in 0..2 {
         let (code, out, err) = run(bin(home.path())

@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, run};
 use sqlx::PgPool;
 
 /// The binary signed in as the demo cashier on the test's database.
-fn cashier(pool: &PgPool, home: &std::path::Path) -> std::process::Command {
+fn cashier(url: &str, home: &std::path::Path) -> std::process::Command {
     let mut c = bin(home);
-    c.env("DATABASE_URL", pool_url(pool))
+    c.env("DATABASE_URL", url)
         .env("ONEWINDOW_OPERATOR", "cashier")
         .env("ONEWINDOW_PASSWORD", "demo1234");
     c
@@ -46,7 +46,7 @@ async fn the_report_csv_is_quoted_and_carries_no_formula(pool: PgPool) {
     )
     .unwrap();
     let report = home.path().join("report.csv");
-    let (code, out, err) = run(cashier(&pool, home.path())
+    let (code, out, err) = run(cashier(&app_url(&pool).await, home.path())
         .args(["reconcile", "--date", "2020-01-06", "--import"])
         .arg(&export)
         .arg("--report")
@@ -98,7 +98,7 @@ async fn huge_amounts_are_refused_or_overflow_clearly(pool: PgPool) {
          P2,99999999999999999999,999999999999.99,2020-01-06 09:00:00\n",
     )
     .unwrap();
-    let (code, out, err) = run(cashier(&pool, home.path())
+    let (code, out, err) = run(cashier(&app_url(&pool).await, home.path())
         .args(["reconcile", "--date", "2020-01-06", "--import"])
         .arg(&export));
     assert_eq!(code, 2, "{out}{err}");
@@ -118,7 +118,7 @@ async fn huge_amounts_are_refused_or_overflow_clearly(pool: PgPool) {
         ));
     }
     std::fs::write(&export, big).unwrap();
-    let (code, out, err) = run(cashier(&pool, home.path())
+    let (code, out, err) = run(cashier(&app_url(&pool).await, home.path())
         .env("ONEWINDOW_FEES_MAX_LINE_YUAN", "1000000000000")
         .args(["reconcile", "--date", "2020-01-07", "--import"])
         .arg(&export));
@@ -138,7 +138,7 @@ async fn refused_import(pool: &PgPool, file: &str, mapping: Option<&str>) -> (i3
     let home = tempfile::tempdir().unwrap();
     let export = home.path().join("export.csv");
     std::fs::write(&export, file).unwrap();
-    let mut c = cashier(pool, home.path());
+    let mut c = cashier(&app_url(pool).await, home.path());
     c.args(["reconcile", "--date", "2020-01-06", "--import"])
         .arg(&export);
     if let Some(m) = mapping {
@@ -193,7 +193,7 @@ async fn a_negative_line_naming_no_receipt_is_refused(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
     let export = home.path().join("export.csv");
     std::fs::write(&export, file).unwrap();
-    let (code, out, err) = run(cashier(&pool, home.path())
+    let (code, out, err) = run(cashier(&app_url(&pool).await, home.path())
         .args(["reconcile", "--date", "2020-01-06", "--import"])
         .arg(&export));
     assert_eq!(code, 2, "{out}{err}");
@@ -258,7 +258,7 @@ async fn a_full_width_comma_delimiter_is_refused(pool: PgPool) {
     let home = tempfile::tempdir().unwrap();
     let export = home.path().join("export.csv");
     std::fs::write(&export, file).unwrap();
-    let (code, out, err) = run(cashier(&pool, home.path())
+    let (code, out, err) = run(cashier(&app_url(&pool).await, home.path())
         .args(["reconcile", "--date", "2020-01-06", "--import"])
         .arg(&export));
     assert_eq!(code, 2, "{out}{err}");

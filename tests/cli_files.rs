@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, run};
 use sqlx::PgPool;
 
 #[test]
@@ -56,7 +56,7 @@ fn item_file(materials: usize, name: impl Fn(usize) -> String) -> String {
 async fn catalogue_files_fit_their_columns_save_set_based_and_print_safely(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let admin = |c: &mut std::process::Command| {
         c.env("DATABASE_URL", &url)
             .env("ONEWINDOW_OPERATOR", "admin")
@@ -192,7 +192,7 @@ fn forty_thousand_duplicates_are_checked_quickly() {
 async fn a_calendar_without_its_statutory_festivals_is_refused_unless_overridden(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let admin = |c: &mut std::process::Command| {
         c.env("DATABASE_URL", &url)
             .env("ONEWINDOW_OPERATOR", "admin")
@@ -438,7 +438,7 @@ async fn a_nul_escape_in_a_toml_file_is_named_with_its_line_not_passed_to_the_da
     // Issue 14.2: `\u0000` in a TOML string gave exit 1 with PostgreSQL's own error.
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (_, shown, _) = run(bin(home.path())
         .args(["catalog", "show", "SCJG-001"])
         .env("DATABASE_URL", &url));

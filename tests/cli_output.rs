@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, run};
 use sqlx::PgPool;
 
 /// Starts the command with its stdout a pipe whose reading end is closed at once, as `head`
@@ -28,7 +28,7 @@ fn with_stdout_closed(cmd: &mut std::process::Command) -> (i32, String) {
 async fn a_closed_stdout_ends_each_command_quietly(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     for args in [
         &["catalog", "list"][..],
         &["catalog", "show", "SCJG-001"],

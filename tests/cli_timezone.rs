@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bin, pool_url};
+use common::{app_url, bin};
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
@@ -12,7 +12,7 @@ async fn a_printed_time_is_the_centers_whatever_the_hosts_zone(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let home = tempfile::tempdir().unwrap();
     for tz in ["UTC", "America/New_York", "Pacific/Kiritimati"] {
         let out = bin(home.path())

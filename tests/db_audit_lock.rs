@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{bin, pool_url, url_for};
+use common::{app_url, bin, url_for};
 use onewindow::store::audit::{self, NewAudit};
 use onewindow::store::seed;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -54,7 +54,7 @@ async fn the_chain_lock_table_is_closed_to_other_roles(pool: PgPool) {
     .unwrap();
     assert!(grants.is_empty(), "{grants:?}");
     let definer: bool = sqlx::query_scalar(
-        "select prosecdef and proconfig @> array['search_path=pg_catalog, public']
+        "select prosecdef and proconfig @> array['search_path=pg_catalog, public, pg_temp']
          from pg_proc where proname = 'audit_log_chain'",
     )
     .fetch_one(&pool)
@@ -78,7 +78,7 @@ async fn a_held_chain_lock_ends_in_a_busy_message_within_lock_timeout(pool: PgPo
         .await
         .unwrap();
     // A command that signs in (the sign-in is audited) with a short lock_timeout.
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let home = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let out = tokio::task::spawn_blocking(move || {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{bin, op, pool_url};
+use common::{app_url, bin, op};
 use onewindow::domain::accounts::permission::Permission;
 use onewindow::domain::routing::Verdict;
 use onewindow::store::cases::IntakeOutcome;
@@ -128,7 +128,7 @@ async fn the_database_refuses_a_clerk_as_claimant_or_decider(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn route_show_works_for_a_supervisor_and_refuses_an_uninvolved_reviewer(pool: PgPool) {
     let (_, case_no) = routed_case(&pool).await;
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let home = tempfile::tempdir().unwrap();
     let run = |who: &str| {
         bin(home.path())

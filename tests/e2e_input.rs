@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::pool_url;
+use common::app_url;
 use common::pty::Session;
 use onewindow::store::seed;
 use sqlx::PgPool;
@@ -56,7 +56,7 @@ fn sign_in(s: &mut Session, code: &str) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn paste_reaches_every_text_field(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h, mut s) = start(&url, "zh-CN");
         s.wait_for("DB 已连接");
@@ -106,7 +106,7 @@ async fn paste_reaches_every_text_field(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_field_is_rechecked_when_left_and_its_reason_clears_when_valid(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h, mut s) = start(&url, "zh-CN");
         sign_in(&mut s, "clerk");
@@ -140,7 +140,7 @@ async fn a_field_is_rechecked_when_left_and_its_reason_clears_when_valid(pool: P
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn tab_chooses_the_highlighted_item(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h, mut s) = start(&url, "en");
         sign_in(&mut s, "clerk");
@@ -165,7 +165,7 @@ async fn tab_chooses_the_highlighted_item(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn half_escape_sequences_do_not_freeze_the_keyboard(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h, mut s) = start(&url, "en");
         sign_in(&mut s, "clerk");

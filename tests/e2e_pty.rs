@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::pool_url;
+use common::app_url;
 use common::pty::Session;
 use onewindow::store::seed;
 use sqlx::PgPool;
@@ -27,7 +27,7 @@ fn start(url: &str, lang: &str) -> (tempfile::TempDir, Session) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn log_in_open_help_quit(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (_home, s) = tokio::task::spawn_blocking(move || {
         let (home, mut s) = start(&url, "en");
         s.wait_for("Sign in");
@@ -60,7 +60,7 @@ async fn log_in_open_help_quit(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn chinese_screens_and_sigterm_restore_the_terminal(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_home, mut s) = start(&url, "zh-CN");
         s.wait_for("登录");
@@ -85,7 +85,7 @@ async fn chinese_screens_and_sigterm_restore_the_terminal(pool: PgPool) {
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn below_80x24_says_so_and_recovers_on_resize(pool: PgPool) {
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let home = tempfile::tempdir().unwrap();
         let h = home.path().to_str().unwrap().to_string();
@@ -120,7 +120,7 @@ async fn below_80x24_says_so_and_recovers_on_resize(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_dropped_terminal_without_sighup_signs_out_and_exits(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let exited = tokio::task::spawn_blocking(move || {
         let home = tempfile::tempdir().unwrap();
         let h = home.path().to_str().unwrap().to_string();
@@ -169,7 +169,7 @@ async fn a_dropped_terminal_without_sighup_signs_out_and_exits(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_claim_shows_in_the_other_window_within_a_second(pool: PgPool) {
     seed::seed(&pool, 42, 400).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h1, mut a) = start(&url, "en");
         let (_h2, mut b) = start(&url, "en");
@@ -209,7 +209,7 @@ async fn a_claim_shows_in_the_other_window_within_a_second(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn intake_with_a_bad_id_first_then_an_instant_decision(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let (_h, mut s) = start(&url, "en");
         s.wait_for("Sign in");
@@ -300,7 +300,7 @@ async fn three_departments_decide_in_three_terminals_and_the_case_joins_once(poo
     else {
         panic!("accepted")
     };
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let shown = case_no.clone();
     tokio::task::spawn_blocking(move || {
         let (_h1, mut lead) = start(&url, "en");

@@ -1,4 +1,4 @@
-//! `onewindow db …`: migrate, status, seed, stop.
+//! `onewindow db …`: roles, migrate, status, seed, stop.
 
 use clap::{Args, Subcommand};
 
@@ -8,7 +8,11 @@ use crate::store::{self, Place, Target, local_pg::LocalPg};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCmd {
-    /// Apply pending migrations (they are also applied at every start).
+    /// Once per server, as a superuser: create the owner, runtime and read-only roles, give the
+    /// database to the owner, and grant (docs/operations.md). Idempotent.
+    Roles,
+    /// As the database owner: apply pending migrations, then the grants. (The embedded default
+    /// server does this itself at every start; a shared one only here.)
     Migrate,
     /// Show the database in use and its migrations.
     Status,
@@ -30,12 +34,15 @@ pub struct SeedArgs {
 
 pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
     match cmd {
+        DbCmd::Roles => roles(settings).await,
         DbCmd::Migrate => {
             let target = Target::from_settings(settings)?;
-            target.prepare().await?;
-            let pool = target.pool(2).await?;
-            // Not open_database(): this command reports what it applied.
-            let applied = store::migrate(&pool).await?;
+            // The embedded server migrates as it starts; a shared one here.
+            let mut applied = target.prepare().await?;
+            let pool = target.admin_pool(2).await?;
+            // Not open_admin_database(): this command reports what it applied.
+            applied.extend(store::migrate(&pool).await?);
+            crate::cli::grant_if_roles(&pool).await?;
             if applied.is_empty() {
                 outln!(
                     "schema is up to date (version {})",
@@ -49,7 +56,8 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
         DbCmd::Status => status(settings).await,
         DbCmd::Seed(a) => {
             let target = Target::from_settings(settings)?;
-            let pool = crate::cli::open_database(&target, 2).await?;
+            // As the administrator: a large seed rebuilds indexes, which only the owner may.
+            let pool = crate::cli::open_admin_database(&target, 2).await?;
             let started = std::time::Instant::now();
             let s = store::seed::seed(&pool, a.seed, a.cases).await?;
             outln!(
@@ -100,7 +108,7 @@ async fn status(settings: &Settings) -> Result<(), Failure> {
             }
         }
     }
-    let pool = target.pool(1).await?;
+    let pool = target.admin_pool(1).await?;
     let (known, unknown) = store::migration_status(&pool).await?;
     for m in &known {
         outln!(
@@ -112,6 +120,40 @@ async fn status(settings: &Settings) -> Result<(), Failure> {
     }
     for v in unknown {
         outln!("  {v:>4}  applied  (unknown to this onewindow: the database is newer)");
+    }
+    Ok(())
+}
+
+/// `db roles`: the roles on the cluster, the database given to the owner, the grants when the
+/// schema is there. Run as a superuser against the center's database.
+async fn roles(settings: &Settings) -> Result<(), Failure> {
+    use crate::store::roles;
+    let target = Target::from_settings(settings)?;
+    target.prepare().await?;
+    // Two connections: the one held below, and one for reading the migrations.
+    let pool = target.admin_pool(2).await?;
+    let mut conn = pool.acquire().await.map_err(store::StoreError::from)?;
+    let created = roles::ensure_roles(&mut conn).await?;
+    for r in [roles::OWNER, roles::APP, roles::READ] {
+        outln!(
+            "role {r}: {}",
+            if created.contains(&r) {
+                "created"
+            } else {
+                "exists"
+            }
+        );
+    }
+    let database = roles::give_database_to_owner(&mut conn).await?;
+    outln!("database {database}: owned by {}", roles::OWNER);
+    if store::applied_versions(&pool).await?.is_empty() {
+        outln!(
+            "schema: not migrated yet; run `onewindow db migrate` as {} next",
+            roles::OWNER
+        );
+    } else {
+        roles::apply_grants(&mut conn).await?;
+        outln!("grants: applied");
     }
     Ok(())
 }

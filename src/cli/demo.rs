@@ -29,11 +29,12 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     errln!("onewindow: preparing the demo database…");
     target.prepare().await?;
     if a.reset {
-        let admin = target.connect_options()?.database("postgres");
+        let admin = target.admin_connect_options()?.database("postgres");
         store::drop_database(admin.clone(), DEMO_DATABASE).await?;
         store::create_database_if_missing(admin, DEMO_DATABASE).await?;
     }
-    let pool = crate::cli::open_database(&target, 2).await?;
+    // Seeding as the administrator; the TUI below runs as the runtime role.
+    let pool = crate::cli::open_admin_database(&target, 2).await?;
     if !seed::is_seeded(&pool).await? {
         let s = seed::seed(&pool, a.seed, a.cases).await?;
         errln!(

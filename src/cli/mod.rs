@@ -259,14 +259,50 @@ pub fn file_problems<P: std::fmt::Display>(
     }
 }
 
-/// Connects to the configured database (starting the embedded server if that is the target) and
-/// applies pending migrations.
+/// Connects to the configured database as the runtime role (starting the embedded server, and
+/// setting it up, if that is the target) and checks, read-only, that its schema is this binary's.
 pub async fn open_database(
     target: &crate::store::Target,
     max_connections: u32,
 ) -> Result<sqlx::PgPool, Failure> {
     target.prepare().await?;
     let pool = target.pool(max_connections).await?;
-    crate::store::migrate(&pool).await?;
+    crate::store::check_schema(&pool).await?;
     Ok(pool)
+}
+
+/// Connects as the administrator (the embedded superuser, or the URL's user) and applies pending
+/// migrations and the grants: `db migrate`, `db seed`, and the demo database.
+pub async fn open_admin_database(
+    target: &crate::store::Target,
+    max_connections: u32,
+) -> Result<sqlx::PgPool, Failure> {
+    target.prepare().await?;
+    let pool = target.admin_pool(max_connections).await?;
+    crate::store::migrate(&pool).await?;
+    grant_if_roles(&pool).await?;
+    Ok(pool)
+}
+
+/// Applies the grants when the roles exist (`onewindow db roles` made them); says so on stderr
+/// when they do not, since the runtime role then cannot work on this database.
+pub async fn grant_if_roles(pool: &sqlx::PgPool) -> Result<bool, Failure> {
+    use crate::store::roles;
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    if roles::roles_exist(&mut conn).await? {
+        roles::apply_grants(&mut conn).await?;
+        Ok(true)
+    } else {
+        errln!(
+            "onewindow: the roles {}, {} and {} do not exist on this server: run `onewindow db \
+             roles` once as a superuser (docs/operations.md); no grants were made",
+            roles::OWNER,
+            roles::APP,
+            roles::READ
+        );
+        Ok(false)
+    }
 }

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod constraints;
 pub mod fees;
 pub mod local_pg;
+pub mod roles;
 pub mod routing;
 pub mod seed;
 pub mod time;
@@ -58,6 +59,17 @@ pub enum StoreError {
          it was migrated by a newer onewindow. Use that version, or upgrade this one."
     )]
     NewerSchema { db: i64, binary: i64 },
+    /// A normal start never migrates a shared database: its runtime role may not (issue 15).
+    #[error(
+        "this database has schema version {db} but this onewindow needs version {binary}: run \
+         `onewindow db migrate` as the database owner first (docs/operations.md)"
+    )]
+    OlderSchema { db: i64, binary: i64 },
+    #[error(
+        "the role {0} may not create objects in this database, so it cannot migrate it: run \
+         `onewindow db migrate` as the database owner (onewindow_owner; docs/operations.md)"
+    )]
+    NotOwner(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -203,16 +215,35 @@ impl Target {
         })
     }
 
-    /// Every session: the center's time zone and the timeouts, set at connection start (the
-    /// startup packet's options), so no statement runs before they hold.
+    /// A runtime session (the TUI, the headless commands, the SSH server): the center's time
+    /// zone, the timeouts and the fixed search_path, set at connection start (the startup
+    /// packet's options), so no statement runs before they hold. On the embedded server it is the
+    /// runtime role `onewindow_app`; on a shared server, the URL's user (which should be that role).
     pub fn connect_options(&self) -> Result<PgConnectOptions, StoreError> {
+        let opts = self.session_options(true)?;
+        Ok(match &self.place {
+            Place::Embedded { .. } => opts.username(roles::APP),
+            Place::Url(..) => opts,
+        })
+    }
+
+    /// An administrator's session (migrations, grants, seeding): the embedded server's superuser,
+    /// or the URL's user; no fixed search_path, so the migrations create their objects in public.
+    pub fn admin_connect_options(&self) -> Result<PgConnectOptions, StoreError> {
+        self.session_options(false)
+    }
+
+    fn session_options(&self, runtime: bool) -> Result<PgConnectOptions, StoreError> {
         let lock = self.timeouts.lock_ms.to_string();
         let statement = self.timeouts.statement_ms.to_string();
-        let session = [
+        let mut session = vec![
             ("timezone", zone::name()),
             ("lock_timeout", lock.as_str()),
             ("statement_timeout", statement.as_str()),
         ];
+        if runtime {
+            session.push(("search_path", roles::RUNTIME_SEARCH_PATH));
+        }
         match &self.place {
             Place::Url(url, database) => {
                 let opts = url
@@ -231,12 +262,15 @@ impl Target {
         }
     }
 
-    /// Starts the embedded server when that is the target, and creates its database if missing.
-    /// A shared server is expected to have its database already (see docs/operations.md).
-    pub async fn prepare(&self) -> Result<(), StoreError> {
+    /// Starts the embedded server when that is the target, creates its database if missing, and
+    /// sets it up as the administrator a shared server has: the roles, the migrations, the grants.
+    /// A shared server is expected to have its database migrated already (see
+    /// docs/operations.md); only the demo database is created there, beside the configured one.
+    /// Returns the migrations it applied (the embedded server's).
+    pub async fn prepare(&self) -> Result<Vec<i64>, StoreError> {
+        let mut applied = vec![];
         if let Place::Url(_, Some(database)) = &self.place {
-            // The demo database on a shared server: created beside the configured one.
-            let admin = self.connect_options()?.database("postgres");
+            let admin = self.admin_connect_options()?.database("postgres");
             create_database_if_missing(admin, database).await?;
         }
         if let Place::Embedded { server, database } = &self.place {
@@ -245,19 +279,37 @@ impl Target {
                 .await
                 .map_err(|e| StoreError::Conflict(e.to_string()))??;
             create_database_if_missing(server.connect_options("postgres"), database).await?;
+            let pool = self.admin_pool(1).await?;
+            let mut conn = pool.acquire().await?;
+            let created = roles::ensure_roles(&mut conn).await?;
+            drop(conn);
+            applied = migrate(&pool).await?;
+            if !created.is_empty() || !applied.is_empty() {
+                let mut conn = pool.acquire().await?;
+                roles::apply_grants(&mut conn).await?;
+            }
+            pool.close().await;
         }
-        Ok(())
+        Ok(applied)
     }
 
+    /// The runtime pool (see `connect_options`).
     pub async fn pool(&self, max_connections: u32) -> Result<PgPool, StoreError> {
-        let opts = self.connect_options()?;
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await?;
-        Ok(pool)
+        pool_with(self.connect_options()?, max_connections).await
     }
+
+    /// The administrator's pool (see `admin_connect_options`).
+    pub async fn admin_pool(&self, max_connections: u32) -> Result<PgPool, StoreError> {
+        pool_with(self.admin_connect_options()?, max_connections).await
+    }
+}
+
+async fn pool_with(opts: PgConnectOptions, max_connections: u32) -> Result<PgPool, StoreError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(opts)
+        .await?)
 }
 
 pub async fn create_database_if_missing(
@@ -308,6 +360,16 @@ pub fn binary_schema_version() -> i64 {
 
 /// Refuses a database migrated by a newer binary, then applies pending migrations.
 pub async fn migrate(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
+    // Said plainly, instead of PostgreSQL's "permission denied for schema pg_catalog" from the
+    // middle of the migrator, when the runtime role (or any other) is asked to migrate.
+    let (user, may_create): (String, bool) = sqlx::query_as(
+        "select current_user::text, has_schema_privilege(current_user, 'public', 'create')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !may_create {
+        return Err(StoreError::NotOwner(user));
+    }
     let before = applied_versions(pool).await?;
     if let Some(&newest) = before.iter().max() {
         let binary = binary_schema_version();
@@ -325,6 +387,21 @@ pub async fn migrate(pool: &PgPool) -> Result<Vec<i64>, StoreError> {
         time::calendar::refresh_due_dates(&mut conn, None).await?;
     }
     Ok(new)
+}
+
+/// A normal start's check, read-only (the runtime role may not migrate): the database's schema
+/// is the one this binary was built for, neither older nor newer.
+pub async fn check_schema(pool: &PgPool) -> Result<(), StoreError> {
+    let applied = applied_versions(pool).await?;
+    let binary = binary_schema_version();
+    let newest = applied.iter().copied().max().unwrap_or(0);
+    if newest > binary {
+        return Err(StoreError::NewerSchema { db: newest, binary });
+    }
+    if MIGRATOR.iter().any(|m| !applied.contains(&m.version)) {
+        return Err(StoreError::OlderSchema { db: newest, binary });
+    }
+    Ok(())
 }
 
 /// Versions recorded in sqlx's bookkeeping table; empty when the database is new.

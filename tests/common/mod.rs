@@ -143,6 +143,27 @@ pub fn pool_url(pool: &sqlx::PgPool) -> String {
     url_for(&name)
 }
 
+/// The URL of a `#[sqlx::test]` database for the runtime role `onewindow_app`, after making the
+/// roles and applying the grants as a deployment does (`onewindow db roles`, `db migrate`): the
+/// real binary then runs with exactly the privileges it has in production.
+pub async fn app_url(pool: &sqlx::PgPool) -> String {
+    let mut conn = pool.acquire().await.expect("test pool connects");
+    onewindow::store::roles::ensure_roles(&mut conn)
+        .await
+        .expect("roles are made");
+    onewindow::store::roles::apply_grants(&mut conn)
+        .await
+        .expect("grants are applied");
+    as_role(&pool_url(pool), onewindow::store::roles::APP)
+}
+
+/// A server URL with another user name (trust authentication on the test server).
+pub fn as_role(url: &str, role: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{role}@{host}")
+}
+
 /// Runs a command to its end: (exit code, stdout, stderr), the streams as text.
 pub fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
     let out = cmd.output().expect("binary runs");
