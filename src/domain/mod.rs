@@ -8,3 +8,4 @@ pub mod fees;
 pub mod file_text;
 pub mod routing;
 pub mod time;
+pub mod trading;
