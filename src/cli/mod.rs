@@ -20,6 +20,7 @@ pub mod demo;
 pub mod fees;
 pub mod routing;
 pub mod time;
+pub mod trading;
 pub mod tui;
 
 use std::path::PathBuf;
@@ -113,6 +114,9 @@ pub enum Cmd {
     /// Parallel approval: routing templates (administrators), a case's route.
     #[command(subcommand)]
     Route(routing::RouteCmd),
+    /// The Public Resource Trading Center: rules, periods, projects and sections, venues.
+    #[command(subcommand)]
+    Trade(trading::TradeCmd),
 }
 
 impl GlobalArgs {
@@ -192,6 +196,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Day(c)) => fees::reconcile::day(&settings, c).await,
             Some(Cmd::Fee(c)) => fees::reconcile::fee(&settings, c).await,
             Some(Cmd::Route(c)) => routing::run(&settings, c).await,
+            Some(Cmd::Trade(c)) => trading::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

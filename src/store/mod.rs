@@ -13,6 +13,7 @@ pub mod roles;
 pub mod routing;
 pub mod seed;
 pub mod time;
+pub mod trading;
 
 use std::time::Duration;
 

@@ -37,6 +37,13 @@ pub enum Permission {
     /// chief representatives. Window clerks do the window steps (supplements, delivery), not
     /// the departments' review.
     DecideBranch,
+    /// Read the trading center's projects, sections, venues and findings: its staff and the
+    /// supervisors (监察, read-only over everything).
+    ReadTrading,
+    /// Register projects and sections (进场登记) and book venues: trading clerks and the director.
+    RegisterTrade,
+    /// Import the trading rule set and add venues: administrators.
+    ManageTradingRules,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -58,6 +65,16 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
             Role::WindowClerk | Role::ChiefRep | Role::Reviewer | Role::Supervisor
         ),
         Permission::DecideBranch => matches!(r, Role::ChiefRep | Role::Reviewer),
+        Permission::ReadTrading => matches!(
+            r,
+            Role::TradingClerk
+                | Role::DepositAccountant
+                | Role::TradingDirector
+                | Role::Supervisor
+                | Role::Admin
+        ),
+        Permission::RegisterTrade => matches!(r, Role::TradingClerk | Role::TradingDirector),
+        Permission::ManageTradingRules => matches!(r, Role::Admin),
     })
 }
 

@@ -12,16 +12,25 @@ pub enum Role {
     Cashier,
     Supervisor,
     Admin,
+    /// 交易登记员: registers projects and sections, publishes notices, books venues.
+    TradingClerk,
+    /// 保证金会计: the deposit ledger; one prepares a refund, another approves it.
+    DepositAccountant,
+    /// 交易中心主任: everything of the trading center, and its overrides.
+    TradingDirector,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 9] = [
         Role::WindowClerk,
         Role::ChiefRep,
         Role::Reviewer,
         Role::Cashier,
         Role::Supervisor,
         Role::Admin,
+        Role::TradingClerk,
+        Role::DepositAccountant,
+        Role::TradingDirector,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +41,9 @@ impl Role {
             Role::Cashier => "cashier",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::TradingClerk => "trading_clerk",
+            Role::DepositAccountant => "deposit_accountant",
+            Role::TradingDirector => "trading_director",
         }
     }
 }

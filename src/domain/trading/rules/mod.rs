@@ -19,6 +19,8 @@ use crate::domain::time::calendar_file::FileError;
 pub struct RuleSet {
     pub version: String,
     pub effective_from: NaiveDate,
+    /// The county's division code (GB/T 2260), six digits: the start of every unified deal code.
+    pub region_code: String,
     /// Which reading of the plan's threshold sentence applies (default A).
     pub reading: Reading,
     /// The demand-deposit rate for refund interest, basis points a year (◐: a setting).
@@ -182,6 +184,7 @@ impl RuleSet {
 struct Raw {
     version: Spanned<String>,
     effective_from: Spanned<String>,
+    region_code: Spanned<String>,
     reading: Spanned<String>,
     demand_rate_bp: Spanned<i64>,
     #[serde(default)]
@@ -345,6 +348,13 @@ pub fn parse(text: &str) -> Result<RuleSet, Vec<FileError>> {
                 NaiveDate::MIN
             }
         };
+    let region_code = raw.region_code.get_ref().trim().to_string();
+    if region_code.len() != 6 || !region_code.bytes().all(|b| b.is_ascii_digit()) {
+        c.err(
+            raw.region_code.span(),
+            format!("region_code \"{region_code}\" is not six digits (GB/T 2260)"),
+        );
+    }
     let reading = c
         .name(&raw.reading, "reading", Reading::parse, Reading::names)
         .unwrap_or(Reading::A);
@@ -571,6 +581,7 @@ pub fn parse(text: &str) -> Result<RuleSet, Vec<FileError>> {
     Ok(RuleSet {
         version,
         effective_from,
+        region_code,
         reading,
         demand_rate_bp,
         lines: line_rules,

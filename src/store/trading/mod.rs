@@ -1,0 +1,7 @@
+//! The trading center's store (issue 17; docs/trading.md): the rule sets, projects and their
+//! sections, venues. Every change is one transaction with its permission check, audit row and
+//! NOTIFY.
+
+pub mod projects;
+pub mod rules;
+pub mod venues;
