@@ -1,0 +1,241 @@
+//! Issue 17 (part 1) through the real binary as the runtime role: the rules file checked and
+//! imported, a period counted, a project registered with a section, a room booked; bad input exits
+//! 2 naming the flag or the line.
+
+mod common;
+
+use common::{app_url, bin, run};
+use sqlx::PgPool;
+
+fn as_op(home: &std::path::Path, url: &str, who: &str) -> std::process::Command {
+    let mut c = bin(home);
+    c.env("DATABASE_URL", url)
+        .env("ONEWINDOW_OPERATOR", who)
+        .env("ONEWINDOW_PASSWORD", "demo1234");
+    c
+}
+
+const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/trading/rules.toml");
+
+fn credit() -> String {
+    let first17 = "91341100MA2N4KL80";
+    format!(
+        "{first17}{}",
+        onewindow::domain::cases::validate::credit_code_check(first17).unwrap()
+    )
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
+    onewindow::store::seed::seed(&pool, 5, 0).await.unwrap();
+    sqlx::query(
+        "insert into operators (code, name, department_id, roles, password_hash)
+         select 'tclerk', '交易登记员', department_id, array['trading_clerk'], password_hash
+         from operators where code = 'admin'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let url = app_url(&pool).await;
+
+    // A broken copy of the rules is refused with its line; nothing is imported.
+    let bad = h.join("rules.toml");
+    let text = std::fs::read_to_string(RULES).unwrap();
+    std::fs::write(
+        &bad,
+        text.replacen("unit = \"working_day\"", "unit = \"weeks\"", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(bin(h).args(["trade", "rules", "check"]).arg(&bad));
+    assert_eq!(code, 2, "{err}");
+    let line = text
+        .lines()
+        .position(|l| l.contains("unit = \"working_day\""))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(":{line}:")) || err.contains(&format!("line {line}")),
+        "{err}"
+    );
+    // Before any import, registering says what to do.
+    let (code, _, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "project",
+        "add",
+        "--line",
+        "GC",
+        "--title",
+        "城东小学改造",
+        "--tenderer-code",
+        &credit(),
+        "--tenderer-name",
+        "县教育局",
+        "--level",
+        "urban",
+        "--fund-source",
+        "财政资金",
+        "--amount",
+        "1000000",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("trade rules import"), "{err}");
+    // Only an administrator imports.
+    let (code, _, err) = run(as_op(h, &url, "tclerk").args(["trade", "rules", "import", RULES]));
+    assert_eq!(code, 1, "{err}");
+    let (code, out, err) = run(as_op(h, &url, "admin").args(["trade", "rules", "import", RULES]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("rule set 2026-1 imported"), "{out}");
+    let (code, out, err) = run(as_op(h, &url, "admin").args(["trade", "rules", "show"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("period\tGC\ttender\t20\tday\t招标投标法 第24条\t◐"),
+        "{out}"
+    );
+
+    // 5 工作日 for a procurement notice, across National Day (the seed loaded 2026's calendar);
+    // into 2027, whose notice is not loaded, the date is provisional (exit 4).
+    let (code, out, _) = run(as_op(h, &url, "admin").args([
+        "trade",
+        "period",
+        "--line",
+        "CG",
+        "--notice",
+        "result",
+        "--from",
+        "2026-09-30",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("2026-10-13\t5 工作日 from 2026-09-30"), "{out}");
+    let (code, out, _) = run(as_op(h, &url, "admin").args([
+        "trade", "period", "--line", "GC", "--notice", "tender", "--from", "2026-12-20",
+    ]));
+    assert_eq!(code, 4);
+    assert!(out.contains("(provisional)"), "{out}");
+
+    let (code, out, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "project",
+        "add",
+        "--line",
+        "GC",
+        "--title",
+        "城东小学改造",
+        "--tenderer-code",
+        &credit(),
+        "--tenderer-name",
+        "县教育局",
+        "--level",
+        "urban",
+        "--fund-source",
+        "财政资金",
+        "--amount",
+        "1000000",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let project = out.split('\t').next().unwrap().to_string();
+    assert!(out.contains("must trade in the center"), "{out}");
+    // A deposit over 2 % names the flag and the article; a bad amount names its flag.
+    let (code, _, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "project",
+        "section",
+        &project,
+        "--name",
+        "施工",
+        "--basis",
+        "1000000",
+        "--deposit",
+        "20000.01",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--deposit") && err.contains("第26条"), "{err}");
+    let (code, _, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "project",
+        "section",
+        &project,
+        "--name",
+        "施工",
+        "--basis",
+        "一百万",
+        "--deposit",
+        "1",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--basis"), "{err}");
+    let (code, out, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "project",
+        "section",
+        &project,
+        "--name",
+        "施工",
+        "--basis",
+        "1000000",
+        "--deposit",
+        "20000",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let udc = out.split('\t').next().unwrap().to_string();
+    assert_eq!(udc.len(), 20, "{out}");
+
+    let (code, _, err) = run(as_op(h, &url, "admin").args([
+        "trade",
+        "venue",
+        "add",
+        "K1",
+        "--kind",
+        "opening",
+        "--name-zh",
+        "第一开标室",
+        "--name-en",
+        "Opening room 1",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let book = |from: &str, to: &str| {
+        run(as_op(h, &url, "tclerk").args([
+            "trade",
+            "venue",
+            "book",
+            "K1",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--purpose",
+            "开标",
+            "--section",
+            &udc,
+        ]))
+    };
+    let (code, _, err) = book("2026-12-10 09:00", "2026-12-10 11:00");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = book("2026-12-10 10:00", "2026-12-10 12:00");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("K1 is already booked 2026-12-10 09:00"),
+        "{err}"
+    );
+    let (code, _, err) = book("2026-12-10 25:00", "2026-12-10 12:00");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--from"), "{err}");
+    let (code, out, err) =
+        run(as_op(h, &url, "tclerk").args(["trade", "venue", "list", "--date", "2026-12-10"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!(
+            "K1\t2026-12-10 09:00\t2026-12-10 11:00\t{udc}\t开标"
+        )),
+        "{out}"
+    );
+    let (code, out, _) = run(as_op(h, &url, "tclerk").args(["trade", "project", "list"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!(
+            "{project}\tGC\turban\t1000000.00\tyes\tregistered\t1"
+        )),
+        "{out}"
+    );
+}
