@@ -107,9 +107,19 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         "2026-09-30",
     ]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("2026-10-13\t5 工作日 from 2026-09-30"), "{out}");
+    assert!(
+        out.starts_with("2026-10-13\t5 工作日 from 2026-09-30"),
+        "{out}"
+    );
     let (code, out, _) = run(as_op(h, &url, "admin").args([
-        "trade", "period", "--line", "GC", "--notice", "tender", "--from", "2026-12-20",
+        "trade",
+        "period",
+        "--line",
+        "GC",
+        "--notice",
+        "tender",
+        "--from",
+        "2026-12-20",
     ]));
     assert_eq!(code, 4);
     assert!(out.contains("(provisional)"), "{out}");

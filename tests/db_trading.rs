@@ -114,7 +114,7 @@ async fn entry_applies_the_threshold_and_flags_a_split(pool: PgPool) {
     center(&pool).await;
     let clerk = op(&pool, "tclerk").await;
     // Reading A: an urban project of any size must enter.
-    let urban = projects::register(&pool, clerk, &project(1_000_00, Level::Urban))
+    let urban = projects::register(&pool, clerk, &project(100_000, Level::Urban))
         .await
         .unwrap();
     assert!(urban.must_enter);

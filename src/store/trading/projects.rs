@@ -358,14 +358,13 @@ async fn check_times(
     line: Line,
     s: &NewSection,
 ) -> Result<(), StoreError> {
-    if let (Some(deadline), Some(opening)) = (s.deadline_at, s.opening_at) {
-        if opening < deadline {
-            return Err(StoreError::Invalid {
-                field: "opening",
-                reason: "the opening is at or after the bid deadline (条例 44: at the deadline)"
-                    .into(),
-            });
-        }
+    if let (Some(deadline), Some(opening)) = (s.deadline_at, s.opening_at)
+        && opening < deadline
+    {
+        return Err(StoreError::Invalid {
+            field: "opening",
+            reason: "the opening is at or after the bid deadline (条例 44: at the deadline)".into(),
+        });
     }
     let (Some(issue), Some(deadline)) = (s.doc_issue_at, s.deadline_at) else {
         return Ok(());
