@@ -248,4 +248,37 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         )),
         "{out}"
     );
+
+    // A tender notice whose period ends too early is refused naming --ends and the article.
+    let publish = |ends: &str| {
+        run(as_op(h, &url, "tclerk").args([
+            "trade",
+            "notice",
+            "publish",
+            &udc,
+            "--kind",
+            "tender",
+            "--title",
+            "施工招标公告",
+            "--ends",
+            ends,
+        ]))
+    };
+    let (code, _, err) = publish("2026-12-04");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--ends") && err.contains("招标投标法 第24条"),
+        "{err}"
+    );
+    let (code, out, err) = publish("2099-12-31");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("published; the law's earliest end"), "{out}");
+    let (code, out, _) = run(as_op(h, &url, "tclerk").args(["trade", "notice", "list"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!(
+            "GC\t{udc}\ttender\t2099-12-31\t20 日\t施工招标公告"
+        )),
+        "{out}"
+    );
 }

@@ -5,61 +5,14 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::op;
-use onewindow::domain::cases::validate::credit_code_check;
-use onewindow::domain::trading::kinds::{Level, Line};
+use common::trading::{center, credit, project};
+use onewindow::domain::trading::kinds::Level;
 use onewindow::domain::trading::rules::{self, SHIPPED};
 use onewindow::store::StoreError;
-use onewindow::store::seed;
-use onewindow::store::trading::projects::{self, NewProject, NewSection};
+use onewindow::store::trading::projects::{self, NewSection};
 use onewindow::store::trading::rules as store_rules;
 use onewindow::store::trading::venues::{self, VenueKind};
 use sqlx::PgPool;
-
-/// A valid unified social credit code ending in `tail` (6 characters of the alphabet).
-pub fn credit(tail: &str) -> String {
-    let first17 = format!("91341100MA{tail}0");
-    format!("{first17}{}", credit_code_check(&first17).unwrap())
-}
-
-/// A seeded center with the shipped rules and one operator of each trading role.
-async fn center(pool: &PgPool) {
-    seed::seed(pool, 5, 0).await.unwrap();
-    for (code, role) in [
-        ("tclerk", "trading_clerk"),
-        ("taccount", "deposit_accountant"),
-        ("tdirector", "trading_director"),
-    ] {
-        sqlx::query(
-            "insert into operators (code, name, department_id, roles, password_hash)
-             select $1, '交易' || $1, department_id, array[$2], password_hash
-             from operators where code = 'admin'",
-        )
-        .bind(code)
-        .bind(role)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-    let r = rules::parse(SHIPPED).unwrap();
-    store_rules::import(pool, op(pool, "admin").await, &r, SHIPPED)
-        .await
-        .unwrap();
-}
-
-fn project(amount_fen: i64, level: Level) -> NewProject {
-    NewProject {
-        line: Line::Construction,
-        title: "城东小学教学楼改造".into(),
-        tenderer_code: credit("2N4KL8"),
-        tenderer_name: "县教育局".into(),
-        agent_name: Some("某某招标代理有限公司".into()),
-        level,
-        township: (level == Level::Township).then(|| "城关镇".into()),
-        fund_source: "财政资金".into(),
-        approval_no: Some("县发改〔2026〕12号".into()),
-        amount_fen,
-    }
-}
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     onewindow::domain::time::zone::CENTER

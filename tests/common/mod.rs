@@ -187,6 +187,7 @@ pub fn bin(home: &std::path::Path) -> std::process::Command {
 }
 
 pub mod pty;
+pub mod trading;
 
 /// A queue row for UI tests.
 pub fn queue_row(

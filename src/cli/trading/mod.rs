@@ -1,6 +1,7 @@
 //! `onewindow trade …`: the trading center from the command line (docs/trading.md). Exit codes:
 //! 0 done, 1 an error (database, permission), 2 bad input (the message names the flag or line).
 
+mod notices;
 mod projects;
 mod rules;
 mod venues;
@@ -21,6 +22,9 @@ pub enum TradeCmd {
     /// Entry registration: add a project, add a section to it, list projects.
     #[command(subcommand)]
     Project(projects::ProjectCmd),
+    /// Notices and publicity: publish (the period checked), a supervisor's override, the list.
+    #[command(subcommand)]
+    Notice(notices::NoticeCmd),
     /// Opening and evaluation rooms: add one (administrators), book one, list bookings.
     #[command(subcommand)]
     Venue(venues::VenueCmd),
@@ -31,6 +35,7 @@ pub async fn run(settings: &Settings, cmd: TradeCmd) -> Result<(), Failure> {
         TradeCmd::Rules(c) => rules::run(settings, c).await,
         TradeCmd::Period(a) => rules::period(settings, a).await,
         TradeCmd::Project(c) => projects::run(settings, c).await,
+        TradeCmd::Notice(c) => notices::run(settings, c).await,
         TradeCmd::Venue(c) => venues::run(settings, c).await,
     }
 }

@@ -44,6 +44,10 @@ pub enum Permission {
     RegisterTrade,
     /// Import the trading rule set and add venues: administrators.
     ManageTradingRules,
+    /// Publish a notice (公告/公示): trading clerks and the director.
+    PublishNotice,
+    /// Allow one notice shorter than the law, with a reason (audited, a finding): supervisors.
+    OverrideNoticePeriod,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -75,6 +79,8 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         ),
         Permission::RegisterTrade => matches!(r, Role::TradingClerk | Role::TradingDirector),
         Permission::ManageTradingRules => matches!(r, Role::Admin),
+        Permission::PublishNotice => matches!(r, Role::TradingClerk | Role::TradingDirector),
+        Permission::OverrideNoticePeriod => matches!(r, Role::Supervisor),
     })
 }
 

@@ -2,6 +2,7 @@
 //! sections, venues. Every change is one transaction with its permission check, audit row and
 //! NOTIFY.
 
+pub mod notices;
 pub mod projects;
 pub mod rules;
 pub mod venues;
