@@ -113,6 +113,13 @@ pub enum Cmd {
     /// Parallel approval: routing templates (administrators), a case's route.
     #[command(subcommand)]
     Route(routing::RouteCmd),
+    /// Operators: add, passwd, disable, enable, roles, list (administrators; passwd also for
+    /// one's own password).
+    #[command(subcommand)]
+    Operator(accounts::operator::OperatorCmd),
+    /// The server's sign-in, password and lookup rules: show, set KEY=VALUE… (administrators).
+    #[command(subcommand)]
+    Policy(accounts::policy::PolicyCmd),
 }
 
 impl GlobalArgs {
@@ -192,6 +199,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Day(c)) => fees::reconcile::day(&settings, c).await,
             Some(Cmd::Fee(c)) => fees::reconcile::fee(&settings, c).await,
             Some(Cmd::Route(c)) => routing::run(&settings, c).await,
+            Some(Cmd::Operator(c)) => accounts::operator::run(&settings, c).await,
+            Some(Cmd::Policy(c)) => accounts::policy::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.
