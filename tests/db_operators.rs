@@ -45,16 +45,20 @@ async fn an_admin_adds_an_operator_who_must_change_the_password_first(pool: PgPo
     assert_eq!((action.as_str(), by), ("operator.add", Some(admin)));
     assert_eq!(detail["code"], "zhouping");
     assert_eq!(detail["roles"], serde_json::json!(["window_clerk"]));
-    assert!(!detail.to_string().contains(GOOD), "no password in the audit");
+    assert!(
+        !detail.to_string().contains(GOOD),
+        "no password in the audit"
+    );
 
     // The right password answers "must change"; the account can do nothing else meanwhile.
-    let out = login(&pool, "zhouping", GOOD, Purpose::Login).await.unwrap();
+    let out = login(&pool, "zhouping", GOOD, Purpose::Login)
+        .await
+        .unwrap();
     let LoginOutcome::MustChange(op) = out else {
         panic!("{out:?}")
     };
     assert_eq!(op.operator_id, id);
-    let refused =
-        onewindow::store::accounts::permission::actor(&pool, id).await;
+    let refused = onewindow::store::accounts::permission::actor(&pool, id).await;
     assert!(matches!(refused, Err(StoreError::NotFound(_))));
 
     // Its own change: the current password, then the policy.
@@ -72,7 +76,9 @@ async fn an_admin_adds_an_operator_who_must_change_the_password_first(pool: PgPo
         Err(ChangeRefused::Policy(_))
     ));
     assert_eq!(
-        manage::change_own_password(&pool, id, GOOD, GOOD).await.unwrap(),
+        manage::change_own_password(&pool, id, GOOD, GOOD)
+            .await
+            .unwrap(),
         Err(ChangeRefused::Same)
     );
     manage::change_own_password(&pool, id, GOOD, GOOD2)
@@ -82,9 +88,15 @@ async fn an_admin_adds_an_operator_who_must_change_the_password_first(pool: PgPo
     let (action, by, detail) = last_audit(&pool).await;
     assert_eq!((action.as_str(), by), ("operator.passwd", Some(id)));
     assert_eq!(detail["by"], "self");
-    let out = login(&pool, "zhouping", GOOD2, Purpose::Login).await.unwrap();
+    let out = login(&pool, "zhouping", GOOD2, Purpose::Login)
+        .await
+        .unwrap();
     assert!(matches!(out, LoginOutcome::Ok(_)), "{out:?}");
-    assert!(onewindow::store::accounts::permission::actor(&pool, id).await.is_ok());
+    assert!(
+        onewindow::store::accounts::permission::actor(&pool, id)
+            .await
+            .is_ok()
+    );
 }
 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
@@ -98,7 +110,9 @@ async fn only_administrators_manage_operators_and_the_policy(pool: PgPool) {
         let who = common::op(&pool, code).await;
         let forbidden = |r: Result<(), StoreError>| matches!(r, Err(StoreError::Forbidden(_)));
         assert!(forbidden(
-            manage::add(&pool, who, &new_clerk("newbie", GOOD)).await.map(|_| ())
+            manage::add(&pool, who, &new_clerk("newbie", GOOD))
+                .await
+                .map(|_| ())
         ));
         assert!(forbidden(
             manage::reset_password(&pool, who, "reviewer", GOOD, None).await
@@ -183,8 +197,14 @@ async fn roles_and_resets_are_versioned_and_audited(pool: PgPool) {
     assert_eq!(detail["new"], serde_json::json!(["chief_rep", "reviewer"]));
     // The version that list showed is gone now.
     assert!(matches!(
-        manage::set_roles(&pool, admin, "reviewer", &[Role::Reviewer], Some(reviewer.version))
-            .await,
+        manage::set_roles(
+            &pool,
+            admin,
+            "reviewer",
+            &[Role::Reviewer],
+            Some(reviewer.version)
+        )
+        .await,
         Err(StoreError::Stale(_))
     ));
     // The last administrator keeps the role (the seed has more than one: leave one).
@@ -203,10 +223,15 @@ async fn roles_and_resets_are_versioned_and_audited(pool: PgPool) {
     // A reset follows the policy, lifts a lockout and forces a change.
     assert!(matches!(
         manage::reset_password(&pool, admin, "reviewer", "password123", None).await,
-        Err(StoreError::Invalid { field: "password", .. })
+        Err(StoreError::Invalid {
+            field: "password",
+            ..
+        })
     ));
     for _ in 0..5 {
-        login(&pool, "reviewer", "wrong", Purpose::Login).await.unwrap();
+        login(&pool, "reviewer", "wrong", Purpose::Login)
+            .await
+            .unwrap();
     }
     manage::reset_password(&pool, admin, "reviewer", GOOD, None)
         .await
@@ -214,7 +239,9 @@ async fn roles_and_resets_are_versioned_and_audited(pool: PgPool) {
     let (action, by, detail) = last_audit(&pool).await;
     assert_eq!((action.as_str(), by), ("operator.passwd", Some(admin)));
     assert_eq!(detail["by"], "admin");
-    let out = login(&pool, "reviewer", GOOD, Purpose::Login).await.unwrap();
+    let out = login(&pool, "reviewer", GOOD, Purpose::Login)
+        .await
+        .unwrap();
     assert!(matches!(out, LoginOutcome::MustChange(_)), "{out:?}");
     assert!(matches!(
         manage::reset_password(&pool, admin, "nobody", GOOD, None).await,
@@ -230,8 +257,14 @@ async fn add_names_the_field_it_refuses(pool: PgPool) {
         Err(StoreError::Invalid { field, .. }) => field,
         other => panic!("{other:?}"),
     };
-    assert_eq!(field(manage::add(&pool, admin, &new_clerk("x", GOOD)).await), "code");
-    assert_eq!(field(manage::add(&pool, admin, &new_clerk("clerk", GOOD)).await), "code");
+    assert_eq!(
+        field(manage::add(&pool, admin, &new_clerk("x", GOOD)).await),
+        "code"
+    );
+    assert_eq!(
+        field(manage::add(&pool, admin, &new_clerk("clerk", GOOD)).await),
+        "code"
+    );
     assert_eq!(
         field(manage::add(&pool, admin, &new_clerk("zhouping", "short")).await),
         "password"
@@ -277,7 +310,10 @@ async fn the_policy_is_set_within_its_checks_and_audited(pool: PgPool) {
     .unwrap();
     assert_eq!(
         changed,
-        vec![("password_min_length", 10, 12), ("lookup_per_minute", 30, 20)]
+        vec![
+            ("password_min_length", 10, 12),
+            ("lookup_per_minute", 30, 20)
+        ]
     );
     let (action, by, detail) = last_audit(&pool).await;
     assert_eq!((action.as_str(), by), ("policy.set", Some(admin)));
@@ -287,7 +323,13 @@ async fn the_policy_is_set_within_its_checks_and_audited(pool: PgPool) {
     );
     // The new minimum is what the next password is checked against.
     let out = manage::reset_password(&pool, admin, "clerk", "Quokka-29x", None).await;
-    assert!(matches!(out, Err(StoreError::Invalid { field: "password", .. })));
+    assert!(matches!(
+        out,
+        Err(StoreError::Invalid {
+            field: "password",
+            ..
+        })
+    ));
     let by: Option<i64> = sqlx::query_scalar("select updated_by from sign_in_policy")
         .fetch_one(&pool)
         .await
@@ -316,10 +358,11 @@ async fn a_hash_with_old_parameters_is_rehashed_at_sign_in(pool: PgPool) {
         .unwrap();
     let out = login(&pool, "cashier", GOOD, Purpose::Login).await.unwrap();
     assert!(matches!(out, LoginOutcome::Ok(_)), "{out:?}");
-    let now: String = sqlx::query_scalar("select password_hash from operators where code = 'cashier'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let now: String =
+        sqlx::query_scalar("select password_hash from operators where code = 'cashier'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(now.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{now}");
     assert_eq!(last_audit(&pool).await.2["rehashed"], true);
     let out = login(&pool, "cashier", GOOD, Purpose::Login).await.unwrap();

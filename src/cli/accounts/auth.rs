@@ -93,7 +93,9 @@ pub fn new_password(code: &str) -> Result<String, Failure> {
         let first = rpassword::prompt_password(format!("new password for {code}: "))?;
         let again = rpassword::prompt_password("repeat the new password: ")?;
         if first != again {
-            return Err(bad("new password: the two entries differ; nothing was changed".into()));
+            return Err(bad(
+                "new password: the two entries differ; nothing was changed".into(),
+            ));
         }
         return Ok(first);
     }

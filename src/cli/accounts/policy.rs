@@ -59,9 +59,7 @@ pub async fn run(settings: &Settings, cmd: PolicyCmd) -> Result<(), Failure> {
     let me = auth::sign_in(&pool).await?;
     match cmd {
         PolicyCmd::Show => {
-            let rows = policy::show(&pool, me.operator_id)
-                .await
-                .map_err(failure)?;
+            let rows = policy::show(&pool, me.operator_id).await.map_err(failure)?;
             for s in rows {
                 let table = KEYS
                     .iter()

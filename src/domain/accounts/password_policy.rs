@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn not_the_code_nor_containing_it_ignoring_case() {
-        assert_eq!(check_default("zhangwei01", "ZhangWei01"), Err(Problem::IsCode));
+        assert_eq!(
+            check_default("zhangwei01", "ZhangWei01"),
+            Err(Problem::IsCode)
+        );
         assert_eq!(
             check_default("zhangwei", "my-ZHANGWEI-pass"),
             Err(Problem::ContainsCode)

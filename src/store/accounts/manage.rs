@@ -192,19 +192,26 @@ pub async fn add(pool: &PgPool, actor: i64, n: &NewOperator) -> Result<i64, Stor
             .ok_or_else(|| {
                 invalid(
                     "window",
-                    format!("no active window `{w}` of department {}", n.department.trim()),
+                    format!(
+                        "no active window `{w}` of department {}",
+                        n.department.trim()
+                    ),
                 )
             })?,
         ),
     };
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from operators where code = $1)")
-        .bind(&code)
-        .fetch_one(&mut *tx)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from operators where code = $1)")
+            .bind(&code)
+            .fetch_one(&mut *tx)
+            .await?;
     if exists {
         return Err(invalid("code", format!("`{code}` is taken")));
     }
-    let roles: Vec<&str> = n.roles.iter().map(|r| r.as_str()).collect();
+    let mut sorted = n.roles.clone();
+    sorted.sort();
+    sorted.dedup();
+    let roles: Vec<&str> = sorted.iter().map(|r| r.as_str()).collect();
     let hash = hash(&n.password).await?;
     let id: i64 = sqlx::query_scalar(
         "insert into operators (code, name, department_id, window_id, roles, password_hash,

@@ -17,8 +17,16 @@ pub const KEYS: [(&str, &str, &str); 7] = [
     ("max_failed_logins", "sign_in_policy", "max_failed_logins"),
     ("lockout_minutes", "sign_in_policy", "lockout_minutes"),
     ("idle_lock_minutes", "sign_in_policy", "idle_lock_minutes"),
-    ("password_min_length", "sign_in_policy", "password_min_length"),
-    ("passphrase_min_words", "sign_in_policy", "passphrase_min_words"),
+    (
+        "password_min_length",
+        "sign_in_policy",
+        "password_min_length",
+    ),
+    (
+        "passphrase_min_words",
+        "sign_in_policy",
+        "passphrase_min_words",
+    ),
     ("lookup_per_minute", "lookup_policy", "per_minute"),
     ("lookup_notice_after", "lookup_policy", "notice_after"),
 ];
@@ -50,15 +58,12 @@ async fn values(conn: &mut PgConnection, lock: bool) -> Result<[i32; 7], StoreEr
                 s.password_min_length, s.passphrase_min_words, l.per_minute, l.notice_after
          from sign_in_policy s, lookup_policy l"
     };
-    let r: (i32, i32, i32, i32, i32, i32, i32) =
-        sqlx::query_as(sql).fetch_one(&mut *conn).await?;
+    let r: (i32, i32, i32, i32, i32, i32, i32) = sqlx::query_as(sql).fetch_one(&mut *conn).await?;
     Ok([r.0, r.1, r.2, r.3, r.4, r.5, r.6])
 }
 
 /// The bounds each CHECK of the two tables states, by column: (table, column) → (low, high).
-async fn bounds(
-    conn: &mut PgConnection,
-) -> Result<Vec<(String, String, (i64, i64))>, StoreError> {
+async fn bounds(conn: &mut PgConnection) -> Result<Vec<(String, String, (i64, i64))>, StoreError> {
     let defs: Vec<(String, String, String)> = sqlx::query_as(
         "select c.conrelid::regclass::text, a.attname::text, pg_get_constraintdef(c.oid)
          from pg_constraint c
@@ -241,7 +246,10 @@ mod tests {
     #[test]
     fn keys_by_name_or_table_and_column() {
         assert_eq!(key_of("lookup_per_minute"), Some("lookup_per_minute"));
-        assert_eq!(key_of("lookup_policy.per_minute"), Some("lookup_per_minute"));
+        assert_eq!(
+            key_of("lookup_policy.per_minute"),
+            Some("lookup_per_minute")
+        );
         assert_eq!(key_of("per_minute"), None);
     }
 }
