@@ -158,7 +158,7 @@ pub async fn run(settings: &Settings, cmd: OperatorCmd) -> Result<(), Failure> {
         OperatorCmd::List => {
             let rows = manage::list(&pool, me.operator_id).await.map_err(failure)?;
             outln!(
-                "{:<16} {:<10} {:<10} {:<6} {:<28} {:<22} version",
+                "{:<16} {:<10} {:<10} {:<9} {:<28} {:<22} version",
                 "code",
                 "name",
                 "department",
@@ -175,7 +175,7 @@ pub async fn run(settings: &Settings, cmd: OperatorCmd) -> Result<(), Failure> {
                     state.push("locked");
                 }
                 outln!(
-                    "{:<16} {} {:<10} {:<6} {:<28} {:<22} {}",
+                    "{:<16} {} {:<10} {:<9} {:<28} {:<22} {}",
                     r.code,
                     pad(&r.name, 10),
                     r.department,
