@@ -117,6 +117,13 @@ pub enum Cmd {
     /// The Public Resource Trading Center: rules, periods, projects and sections, venues.
     #[command(subcommand)]
     Trade(trading::TradeCmd),
+    /// Operators: add, passwd, disable, enable, roles, list (administrators; passwd also for
+    /// one's own password).
+    #[command(subcommand)]
+    Operator(accounts::operator::OperatorCmd),
+    /// The server's sign-in, password and lookup rules: show, set KEY=VALUE… (administrators).
+    #[command(subcommand)]
+    Policy(accounts::policy::PolicyCmd),
 }
 
 impl GlobalArgs {
@@ -197,6 +204,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Fee(c)) => fees::reconcile::fee(&settings, c).await,
             Some(Cmd::Route(c)) => routing::run(&settings, c).await,
             Some(Cmd::Trade(c)) => trading::run(&settings, c).await,
+            Some(Cmd::Operator(c)) => accounts::operator::run(&settings, c).await,
+            Some(Cmd::Policy(c)) => accounts::policy::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

@@ -8,6 +8,7 @@ use crate::domain::time::zone::CenterTime;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::store::accounts::departments::DepartmentRow;
+use crate::store::accounts::manage::ChangeRefused;
 use crate::store::accounts::operators::{LoginOutcome, Purpose};
 use crate::store::audit::AuditEntry;
 use crate::store::cases::lookup::{Access, Hit, Revealed};
@@ -42,6 +43,8 @@ pub enum Action {
     },
     DepartmentsLoaded(Result<Vec<DepartmentRow>, TaskError>),
     AuditLoaded(Result<Vec<AuditEntry>, TaskError>),
+    /// The answer to "change my password": done, refused (which field, which rule), or failed.
+    PasswordChanged(Result<Result<(), ChangeRefused>, TaskError>),
     QueueLoaded {
         which: Queue,
         /// A next page, to append; otherwise the rows replace what is shown.
@@ -147,6 +150,12 @@ pub enum Task {
         code: String,
         password: String,
         purpose: Purpose,
+    },
+    /// The signed-in operator changes their own password.
+    ChangePassword {
+        operator_id: i64,
+        old: String,
+        new: String,
     },
     LoadDepartments,
     /// The audit trail as `viewer` may see it (the store checks the permission again).
@@ -296,6 +305,10 @@ impl fmt::Debug for Task {
                 .field("code", code)
                 .field("password", &"****")
                 .field("purpose", purpose)
+                .finish(),
+            Task::ChangePassword { operator_id, .. } => f
+                .debug_struct("ChangePassword")
+                .field("operator_id", operator_id)
                 .finish(),
             Task::LoadDepartments => f.write_str("LoadDepartments"),
             // What was looked up is personal data: kept out of logs.
@@ -482,6 +495,7 @@ impl Task {
     pub fn kind(&self) -> &'static str {
         match self {
             Task::Login { .. } => "login",
+            Task::ChangePassword { .. } => "password",
             Task::LoadDepartments => "departments",
             Task::LoadAudit { .. } => "audit",
             Task::LoadQueue { .. } => "queue",

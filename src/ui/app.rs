@@ -19,6 +19,7 @@ use crate::store::time::supervision::{BoardRow, NotificationRow};
 use crate::ui::action::{Action, DbState, Task, TaskError};
 use crate::ui::keymap::{Command, Context, Key, Keymap};
 use crate::ui::screens::accounts::login::LoginForm;
+use crate::ui::screens::accounts::password::PasswordForm;
 use crate::ui::screens::cases::intake::IntakeForm;
 use crate::ui::screens::cases::lookup::LookupState;
 use crate::ui::screens::cases::queue::QueueState;
@@ -101,6 +102,8 @@ pub struct App {
     pub recon_totals_shown: bool,
     /// The lookup palette, open over any screen.
     pub lookup: Option<LookupState>,
+    /// "Change my password", open over any screen; forced after a `MustChange` sign-in.
+    pub password: Option<PasswordForm>,
     pub queue: QueueState,
     pub catalogue: CatalogueState,
     pub intake: IntakeForm,
@@ -151,6 +154,7 @@ impl App {
             recon_totals: Default::default(),
             recon_totals_shown: false,
             lookup: None,
+            password: None,
             queue: QueueState::default(),
             catalogue: CatalogueState::default(),
             intake: IntakeForm::default(),
@@ -171,13 +175,14 @@ impl App {
             || self.command_line.as_ref().is_some_and(|c| !c.is_empty())
             || self.filter_line.as_ref().is_some_and(|c| !c.is_empty())
             || (self.intake.outcome.is_none() && self.intake.has_input())
+            || self.password.as_ref().is_some_and(|p| p.has_input())
     }
 
     /// The key contexts in force, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         if self.command_line.is_some() || self.filter_line.is_some() {
             vec![Context::CommandLine, Context::Global]
-        } else if self.session.is_none() || self.locked {
+        } else if self.session.is_none() || self.locked || self.password.is_some() {
             vec![Context::Login, Context::Global]
         } else {
             let mut c = self.screen.contexts();
@@ -192,6 +197,7 @@ impl App {
             || self.filter_line.is_some()
             || self.session.is_none()
             || self.locked
+            || self.password.is_some()
             || (self.screen == Screen::Intake && self.intake.text_focused())
     }
 
@@ -422,6 +428,10 @@ impl App {
                     }
                 }
             }
+            Action::PasswordChanged(r) => {
+                self.dirty = true;
+                self.password_changed(r)
+            }
             Action::AuditLoaded(r) => {
                 self.dirty = true;
                 self.note_connection(&r);
@@ -530,38 +540,52 @@ impl App {
         result: Result<LoginOutcome, TaskError>,
     ) -> Vec<Task> {
         self.login.busy = false;
-        match result {
-            Ok(LoginOutcome::Ok(op)) => {
-                self.db = DbState::Connected;
-                // The server's idle lock is the longest allowed; a shorter local setting stays.
-                self.idle_lock_minutes = self.idle_lock_minutes.min(op.idle_lock_minutes.max(1));
-                self.login.clear();
-                self.flash = None;
-                match purpose {
-                    Purpose::Unlock => {
-                        // Only the signed-in operator unlocks; their roles are refreshed.
-                        if self.session.as_ref().map(|s| s.operator_id) == Some(op.operator_id) {
-                            self.session = Some(op);
-                            self.locked = false;
-                        }
-                    }
-                    Purpose::Login => {
-                        self.session = Some(op);
-                        self.locked = false;
-                        self.screen = Screen::Home;
-                        self.history.clear();
-                    }
+        let (op, must_change) = match result {
+            Ok(LoginOutcome::Ok(op)) => (op, false),
+            Ok(LoginOutcome::MustChange(op)) => (op, true),
+            other => return self.on_login_refused(other),
+        };
+        self.db = DbState::Connected;
+        // The server's idle lock is the longest allowed; a shorter local setting stays.
+        self.idle_lock_minutes = self.idle_lock_minutes.min(op.idle_lock_minutes.max(1));
+        self.login.clear();
+        self.flash = None;
+        match purpose {
+            Purpose::Unlock => {
+                // Only the signed-in operator unlocks; their roles are refreshed.
+                if self.session.as_ref().map(|s| s.operator_id) == Some(op.operator_id) {
+                    self.session = Some(op);
+                    self.locked = false;
                 }
-                // The header shows how many warning cards wait for me.
-                return self
-                    .session
-                    .as_ref()
-                    .map(|o| Task::LoadUnread {
-                        viewer: o.operator_id,
-                    })
-                    .into_iter()
-                    .collect();
             }
+            Purpose::Login => {
+                self.session = Some(op);
+                self.locked = false;
+                self.screen = Screen::Home;
+                self.history.clear();
+            }
+        }
+        if must_change {
+            // Nothing but the change until it succeeds: the store refuses everything
+            // else from this account meanwhile.
+            if !self.password.as_ref().is_some_and(|p| p.forced) {
+                self.password = Some(PasswordForm::new(true));
+            }
+            return vec![];
+        }
+        // The header shows how many warning cards wait for me.
+        self.session
+            .as_ref()
+            .map(|o| Task::LoadUnread {
+                viewer: o.operator_id,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn on_login_refused(&mut self, result: Result<LoginOutcome, TaskError>) -> Vec<Task> {
+        match result {
+            Ok(LoginOutcome::Ok(_) | LoginOutcome::MustChange(_)) => {}
             Ok(LoginOutcome::BadCredentials) => {
                 self.login
                     .fail(Msg::new(Level::Error, "login.bad_credentials"));
@@ -626,6 +650,9 @@ impl App {
                 Some(Command::Quit) => self.run(Command::Quit),
                 _ => vec![],
             };
+        }
+        if self.password.is_some() && self.session.is_some() && !self.locked {
+            return self.password_key(ev);
         }
         if self.screen == Screen::Intake
             && self.session.is_some()

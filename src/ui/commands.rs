@@ -96,6 +96,7 @@ impl App {
                 self.routing = Default::default();
                 self.recon = ListView::default();
                 self.lookup = None;
+                self.password = None;
                 self.queue = QueueState::default();
                 self.catalogue = CatalogueState::default();
                 self.intake = IntakeForm::default();
@@ -235,6 +236,7 @@ impl App {
             Command::Extend if self.screen == Screen::Queue => self.extend_selected(),
             Command::Suspend | Command::Extend => vec![],
             Command::Lookup => self.open_lookup(),
+            Command::ChangePassword => self.open_password(),
             Command::OpenAccess => self.open(Screen::Access),
             Command::OpenReport => self.open(Screen::Report),
             Command::PrevPeriod if self.screen == Screen::Report => self.move_report_month(false),

@@ -61,6 +61,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Reconcile => screens::fees::reconcile::draw(f, app, body),
             Screen::Routing => screens::routing::draw(f, app, body),
         }
+        if app.password.is_some() {
+            screens::accounts::password::draw(f, app, body);
+        }
     }
     hint_bar::draw(f, app, hint);
     status_bar::draw(f, app, status);

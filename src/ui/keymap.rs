@@ -72,10 +72,11 @@ pub enum Command {
     MarkRefund,
     Annotate,
     ToggleTotals,
+    ChangePassword,
 }
 
 impl Command {
-    pub const ALL: [Command; 57] = [
+    pub const ALL: [Command; 58] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -133,6 +134,7 @@ impl Command {
         Command::MarkRefund,
         Command::Annotate,
         Command::ToggleTotals,
+        Command::ChangePassword,
     ];
 
     pub fn name(self) -> &'static str {
@@ -194,6 +196,7 @@ impl Command {
             Command::MarkRefund => "mark_refund",
             Command::Annotate => "annotate",
             Command::ToggleTotals => "toggle_totals",
+            Command::ChangePassword => "change_password",
         }
     }
 

@@ -14,6 +14,8 @@ pub enum TextTarget {
     Filter,
     Login,
     Intake,
+    /// The change-password form.
+    Password,
 }
 
 /// Pasted text as one line: a line break (CRLF, CR or LF) or a tab is a space; other control
@@ -44,6 +46,8 @@ impl App {
             Some(TextTarget::Filter)
         } else if self.session.is_none() || self.locked {
             Some(TextTarget::Login)
+        } else if self.password.is_some() {
+            Some(TextTarget::Password)
         } else if self.screen == Screen::Intake && self.intake.text_focused() {
             Some(TextTarget::Intake)
         } else {
@@ -75,6 +79,12 @@ impl App {
             }
             Some(TextTarget::Login) => {
                 self.login.insert(&line);
+                vec![]
+            }
+            Some(TextTarget::Password) => {
+                if let Some(p) = &mut self.password {
+                    p.insert(&line);
+                }
                 vec![]
             }
             Some(TextTarget::Intake) => {

@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::domain::time::calendar::Thresholds;
 use crate::store::{
-    accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue, fees,
-    fees::exceptions as fee_exceptions, routing, routing::view as routing_view,
+    accounts, accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue,
+    fees, fees::exceptions as fee_exceptions, routing, routing::view as routing_view,
     time::limits as time_limits, time::report, time::supervision,
 };
 use crate::ui::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
@@ -115,6 +115,15 @@ impl TaskRunner {
                         .map_err(TaskError::from);
                     Some(Action::LoginDone { purpose, result })
                 }
+                Task::ChangePassword {
+                    operator_id,
+                    old,
+                    new,
+                } => Some(Action::PasswordChanged(
+                    accounts::manage::change_own_password(&pool, operator_id, &old, &new)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadDepartments => Some(Action::DepartmentsLoaded(
                     departments::list(&pool).await.map_err(TaskError::from),
                 )),

@@ -21,6 +21,12 @@ pub enum Permission {
     SeeAllCases,
     /// Load a year's holiday notice into the working-day calendar: administrators.
     ManageCalendar,
+    /// Add operators, reset their passwords, disable or enable them, change their roles, list
+    /// them (`onewindow operator …`): administrators.
+    ManageOperators,
+    /// Read and change the server's sign-in and lookup rules (`onewindow policy …`):
+    /// administrators.
+    ManagePolicy,
     /// Extend a case's time limit once (延期): the chief representative.
     ExtendLimit,
     /// Import receipts, reconcile a day and close it: cashiers (and supervisors).
@@ -55,7 +61,10 @@ pub enum Permission {
 pub fn allows(roles: &[Role], p: Permission) -> bool {
     roles.iter().any(|r| match p {
         Permission::ReadAudit => matches!(r, Role::Supervisor | Role::Admin),
-        Permission::ManageCatalog | Permission::ManageCalendar => matches!(r, Role::Admin),
+        Permission::ManageCatalog
+        | Permission::ManageCalendar
+        | Permission::ManageOperators
+        | Permission::ManagePolicy => matches!(r, Role::Admin),
         Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
         Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
         Permission::DecideInstant | Permission::ReassignCase | Permission::ExtendLimit => {
@@ -99,6 +108,15 @@ mod tests {
             Permission::ReadAudit
         ));
         assert!(!allows(&[], Permission::ReadAudit));
+    }
+
+    #[test]
+    fn only_administrators_manage_operators_and_the_policy() {
+        for r in Role::ALL {
+            for p in [Permission::ManageOperators, Permission::ManagePolicy] {
+                assert_eq!(allows(&[r], p), r == Role::Admin, "{r} {p:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::accounts::lockout::{AfterFailure, LockoutPolicy};
 use crate::domain::accounts::password;
+use crate::domain::accounts::password_policy::PasswordRules;
 use crate::store::StoreError;
 use crate::store::audit::{self, NewAudit};
 
@@ -44,6 +45,22 @@ pub enum LoginOutcome {
         until: DateTime<Utc>,
     },
     Inactive,
+    /// The right password, but an administrator created or reset the account: the operator must
+    /// choose a new password before anything else (`manage::change_own_password`); every
+    /// permission check refuses the account until then.
+    MustChange(Operator),
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    operator_id: i64,
+    password_hash: String,
+    active: bool,
+    failed_logins: i32,
+    version: i32,
+    locked_until: Option<DateTime<Utc>>,
+    is_locked: bool,
+    must_change_password: bool,
 }
 
 /// Checks a login attempt. One transaction: lock the operator row, check, count or reset the
@@ -67,12 +84,12 @@ pub async fn login(
     let policy = sign_in_policy(&mut tx).await?;
     // NO KEY UPDATE, not UPDATE: audit rows reference the operator (FOR KEY SHARE), and a plain
     // FOR UPDATE here would deadlock with another transaction auditing this operator.
-    let row = sqlx::query!(
-        r#"select operator_id, password_hash, active, failed_logins, version,
-                  locked_until, coalesce(locked_until > now(), false) as "is_locked!"
-           from operators where code = $1 for no key update"#,
-        code
+    let row: Option<LoginRow> = sqlx::query_as(
+        "select operator_id, password_hash, active, failed_logins, version, locked_until,
+                coalesce(locked_until > now(), false) as is_locked, must_change_password
+         from operators where code = $1 for no key update",
     )
+    .bind(&code)
     .fetch_optional(&mut *tx)
     .await?;
 
@@ -95,7 +112,7 @@ pub async fn login(
     };
     let id = Some(row.operator_id);
     // The password is checked on every path, so no answer comes back faster than another.
-    let password_ok = check_password(Some(row.password_hash), secret.to_string()).await;
+    let password_ok = check_password(Some(row.password_hash.clone()), secret.to_string()).await;
     if !row.active {
         audit_login(
             &mut tx,
@@ -120,18 +137,42 @@ pub async fn login(
         });
     }
     if password_ok {
-        sqlx::query!(
-            "update operators set failed_logins = 0, locked_until = null, version = version + 1
+        // A hash made with other argon2 parameters (an older onewindow, another tool) is
+        // replaced now, while the password is at hand.
+        let rehash = if password::needs_rehash(&row.password_hash) {
+            let secret = secret.to_string();
+            tokio::task::spawn_blocking(move || password::hash(&secret))
+                .await
+                .ok()
+                .filter(|h| h.starts_with("$argon2id$"))
+        } else {
+            None
+        };
+        sqlx::query(
+            "update operators set failed_logins = 0, locked_until = null,
+                    password_hash = coalesce($3, password_hash), version = version + 1
              where operator_id = $1 and version = $2",
-            row.operator_id,
-            row.version
         )
+        .bind(row.operator_id)
+        .bind(row.version)
+        .bind(&rehash)
         .execute(&mut *tx)
         .await?;
-        audit_login(&mut tx, id, ok_action, json!({})).await?;
+        let mut detail = json!({});
+        if rehash.is_some() {
+            detail["rehashed"] = json!(true);
+        }
+        if row.must_change_password {
+            detail["must_change_password"] = json!(true);
+        }
+        audit_login(&mut tx, id, ok_action, detail).await?;
         let op = load(&mut tx, row.operator_id, policy.idle_lock_minutes).await?;
         tx.commit().await?;
-        return Ok(LoginOutcome::Ok(op));
+        return Ok(if row.must_change_password {
+            LoginOutcome::MustChange(op)
+        } else {
+            LoginOutcome::Ok(op)
+        });
     }
     let previous = u32::try_from(row.failed_logins).unwrap_or(0);
     let outcome = match policy.lockout.after_failure(previous) {
@@ -178,7 +219,7 @@ pub async fn login(
 
 /// Verifies on a blocking thread (argon2 is slow on purpose). `None` checks against the dummy
 /// hash, a constant with the same cost as a real one.
-async fn check_password(hash: Option<String>, secret: String) -> bool {
+pub(crate) async fn check_password(hash: Option<String>, secret: String) -> bool {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => password::verify(&h, &secret),
         None => {
@@ -198,7 +239,7 @@ pub fn is_valid_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
 }
 
-async fn audit_login(
+pub(crate) async fn audit_login(
     conn: &mut PgConnection,
     operator_id: Option<i64>,
     action: &str,
@@ -229,16 +270,19 @@ pub async fn record_session(
     Ok(())
 }
 
-/// The server's sign-in rules (migrations/0024_sign_in_policy.sql).
+/// The server's sign-in rules (migrations 0024 and 0027, sign_in_policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignInPolicy {
     pub lockout: LockoutPolicy,
     pub idle_lock_minutes: u32,
+    pub password: PasswordRules,
 }
 
 pub async fn sign_in_policy(conn: &mut PgConnection) -> Result<SignInPolicy, StoreError> {
-    let (max, lock, idle): (i32, i32, i32) = sqlx::query_as(
-        "select max_failed_logins, lockout_minutes, idle_lock_minutes from sign_in_policy",
+    let (max, lock, idle, min_length, words): (i32, i32, i32, i32, i32) = sqlx::query_as(
+        "select max_failed_logins, lockout_minutes, idle_lock_minutes, password_min_length,
+                passphrase_min_words
+         from sign_in_policy",
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -249,11 +293,15 @@ pub async fn sign_in_policy(conn: &mut PgConnection) -> Result<SignInPolicy, Sto
             lock_minutes: n(lock),
         },
         idle_lock_minutes: n(idle),
+        password: PasswordRules {
+            min_length: n(min_length),
+            passphrase_words: n(words),
+        },
     })
 }
 
 /// The signed-in operator; `idle_lock_minutes` is the server's, from the policy the sign-in read.
-async fn load(
+pub(crate) async fn load(
     conn: &mut PgConnection,
     operator_id: i64,
     idle_lock_minutes: u32,

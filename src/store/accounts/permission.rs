@@ -23,21 +23,24 @@ impl Actor {
     }
 }
 
-/// An active operator's department and roles; `NotFound` for an unknown or deactivated one.
+/// An active operator's department and roles; `NotFound` for an unknown or deactivated one, and
+/// for one who must change their password first (an administrator created or reset the account:
+/// until they choose their own, the account may do nothing else).
 pub async fn actor<'c>(
     conn: impl sqlx::PgExecutor<'c>,
     operator_id: i64,
 ) -> Result<Actor, StoreError> {
-    let row = sqlx::query!(
-        "select department_id, roles from operators where operator_id = $1 and active",
-        operator_id
+    let (department_id, roles): (i64, Vec<String>) = sqlx::query_as(
+        "select department_id, roles from operators
+         where operator_id = $1 and active and not must_change_password",
     )
+    .bind(operator_id)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound("operator"))?;
-    let roles = parse_roles(&row.roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let roles = parse_roles(&roles).map_err(|e| StoreError::Conflict(e.to_string()))?;
     Ok(Actor {
-        department_id: row.department_id,
+        department_id,
         roles,
     })
 }

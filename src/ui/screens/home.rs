@@ -66,6 +66,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Span::styled(tr(lang, screen.title_key()), t.text),
         ]));
     }
+    // Everyone may change their own password.
+    let key = app
+        .keymap
+        .key_for(
+            &[Context::Home, Context::Global],
+            Command::ChangePassword,
+            false,
+        )
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {key:<3}"), t.key),
+        Span::styled(format!(":{:<13}", "password"), t.accent),
+        Span::styled(tr(lang, "password.title"), t.text),
+    ]));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border)

@@ -14,7 +14,7 @@ use crate::ui::keymap::Command;
 use crate::ui::widgets::msg_line;
 
 /// Names accepted after `:`, with what they do.
-pub const NAMES: [(&str, Command); 18] = [
+pub const NAMES: [(&str, Command); 19] = [
     ("home", Command::OpenHome),
     ("intake", Command::OpenIntake),
     ("queue", Command::OpenQueue),
@@ -29,6 +29,7 @@ pub const NAMES: [(&str, Command); 18] = [
     ("reconcile", Command::OpenReconcile),
     ("routing", Command::OpenRouting),
     ("help", Command::Help),
+    ("password", Command::ChangePassword),
     ("lock", Command::Lock),
     ("logout", Command::Logout),
     ("quit", Command::Quit),

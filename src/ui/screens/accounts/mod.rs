@@ -7,3 +7,4 @@
 
 pub mod departments;
 pub mod login;
+pub mod password;
