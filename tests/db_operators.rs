@@ -60,6 +60,14 @@ async fn an_admin_adds_an_operator_who_must_change_the_password_first(pool: PgPo
     assert_eq!(op.operator_id, id);
     let refused = onewindow::store::accounts::permission::actor(&pool, id).await;
     assert!(matches!(refused, Err(StoreError::NotFound(_))));
+    // A business action of its role (a window clerk works cases) is refused too.
+    let work = onewindow::store::accounts::permission::require(
+        &pool,
+        id,
+        onewindow::domain::accounts::permission::Permission::WorkCase,
+    )
+    .await;
+    assert!(matches!(work, Err(StoreError::Forbidden(_))), "{work:?}");
 
     // Its own change: the current password, then the policy.
     assert_eq!(
