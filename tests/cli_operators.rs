@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{bin, pool_url, run};
+use common::{app_url, bin, run};
 use sqlx::PgPool;
 
 /// Runs with `input` on standard input.
@@ -44,7 +44,7 @@ async fn an_admin_adds_an_operator_who_changes_the_password_then_works(pool: PgP
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let add = |c: &mut Command| {
         c.args([
             "operator",
@@ -140,7 +140,7 @@ async fn disable_roles_and_reset_through_the_binary(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, out, err) =
         run(as_op(h, &url, "admin", "demo1234").args(["operator", "disable", "clerk"]));
     assert_eq!(code, 0, "{err}");
@@ -197,7 +197,7 @@ async fn policy_show_and_set_name_the_bounds(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 1, 0).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (code, out, err) = run(as_op(h, &url, "admin", "demo1234").args(["policy", "show"]));
     assert_eq!(code, 0, "{err}");
     let line = out
