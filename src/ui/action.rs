@@ -43,6 +43,8 @@ pub enum Action {
     },
     DepartmentsLoaded(Result<Vec<DepartmentRow>, TaskError>),
     AuditLoaded(Result<Vec<AuditEntry>, TaskError>),
+    /// The trading center's registration list, newest first.
+    TradingLoaded(Result<Vec<crate::store::trading::projects::ProjectRow>, TaskError>),
     /// The answer to "change my password": done, refused (which field, which rule), or failed.
     PasswordChanged(Result<Result<(), ChangeRefused>, TaskError>),
     QueueLoaded {
@@ -159,6 +161,9 @@ pub enum Task {
     },
     LoadDepartments,
     /// The audit trail as `viewer` may see it (the store checks the permission again).
+    LoadTrading {
+        viewer: i64,
+    },
     LoadAudit {
         viewer: i64,
     },
@@ -410,6 +415,9 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("card_id", card_id)
                 .finish(),
+            Task::LoadTrading { viewer } => {
+                f.debug_struct("LoadTrading").field("viewer", viewer).finish()
+            }
             Task::LoadAudit { viewer } => {
                 f.debug_struct("LoadAudit").field("viewer", viewer).finish()
             }
@@ -476,6 +484,7 @@ impl Task {
             self,
             Task::LoadDepartments
                 | Task::LoadAudit { .. }
+                | Task::LoadTrading { .. }
                 | Task::LoadQueue { .. }
                 | Task::LoadCatalogue { .. }
                 | Task::LoadGuide { .. }
@@ -498,6 +507,7 @@ impl Task {
             Task::ChangePassword { .. } => "password",
             Task::LoadDepartments => "departments",
             Task::LoadAudit { .. } => "audit",
+            Task::LoadTrading { .. } => "trading",
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",
             Task::LoadGuide { .. } => "guide",

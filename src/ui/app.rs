@@ -81,6 +81,7 @@ pub struct App {
 
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
+    pub trading: ListView<crate::store::trading::projects::ProjectRow>,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
     pub routing: crate::ui::screens::routing::RoutingState,
@@ -140,6 +141,7 @@ impl App {
             last_input: Duration::ZERO,
             departments: ListView::default(),
             audit: ListView::default(),
+            trading: ListView::default(),
             board: ListView::default(),
             notices: ListView::default(),
             routing: Default::default(),
@@ -314,6 +316,11 @@ impl App {
                 if self.screen == Screen::Routing && (entity == "case" || any) {
                     tasks.extend(self.reload_routing());
                 }
+                // A project registered or changed elsewhere: the list follows.
+                if self.screen == Screen::Trading && (entity.starts_with("trade_") || any) {
+                    self.trading.loading = true;
+                    tasks.push(Task::LoadTrading { viewer });
+                }
                 let cards = entity == "supervision" || entity == "card" || any;
                 if self.screen == Screen::Overdue && (entity == "case" || cards) {
                     tasks.extend(self.reload_board());
@@ -439,6 +446,13 @@ impl App {
                 self.audit.loaded(r);
                 tasks
             }
+            Action::TradingLoaded(r) => {
+                self.dirty = true;
+                self.note_connection(&r);
+                let tasks = self.note_connection_ok(&r);
+                self.trading.loaded(r);
+                tasks
+            }
         }
     }
 
@@ -519,6 +533,7 @@ impl App {
             Screen::Home | Screen::Intake => None,
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
+            Screen::Trading => self.trading.error.as_ref(),
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),

@@ -227,6 +227,7 @@ impl App {
             Command::OpenHome => self.open(Screen::Home),
             Command::OpenDepartments => self.open(Screen::Departments),
             Command::OpenAudit => self.open(Screen::Audit),
+            Command::OpenTrading => self.open(Screen::Trading),
             Command::OpenQueue => self.open(Screen::Queue),
             Command::OpenCatalogue => self.open(Screen::Catalogue),
             Command::OpenOverdue => self.open(Screen::Overdue),
@@ -348,6 +349,7 @@ impl App {
         match self.screen {
             Screen::Departments => self.departments.move_by(delta),
             Screen::Audit => self.audit.move_by(delta),
+            Screen::Trading => self.trading.move_by(delta),
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
@@ -409,6 +411,7 @@ impl App {
             Screen::Reconcile => allows(&op.roles, Permission::Reconcile),
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
             Screen::Routing => allows(&op.roles, Permission::WorkCase),
+            Screen::Trading => allows(&op.roles, Permission::ReadTrading),
             _ => true,
         }
     }
@@ -423,6 +426,7 @@ impl App {
                 match screen {
                     Screen::Overdue => "board.forbidden",
                     Screen::Intake => "intake.forbidden",
+                    Screen::Trading => "trading.forbidden",
                     _ => "audit.forbidden",
                 },
             ));
@@ -456,6 +460,15 @@ impl App {
                 Some(op) => {
                     self.access.loading = true;
                     vec![Task::LoadAccess {
+                        viewer: op.operator_id,
+                    }]
+                }
+                None => vec![],
+            },
+            Screen::Trading => match &self.session {
+                Some(op) => {
+                    self.trading.loading = true;
+                    vec![Task::LoadTrading {
                         viewer: op.operator_id,
                     }]
                 }

@@ -54,6 +54,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Catalogue => screens::catalogue::draw(f, app, body),
             Screen::Departments => screens::accounts::departments::draw(f, app, body),
             Screen::Audit => screens::audit::draw(f, app, body),
+            Screen::Trading => screens::trading::draw(f, app, body),
             Screen::Overdue => screens::time::supervision::draw_board(f, app, body),
             Screen::Notices => screens::time::supervision::draw_notices(f, app, body),
             Screen::Access => screens::cases::lookup::draw_access_log(f, app, body),

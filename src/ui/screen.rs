@@ -24,10 +24,12 @@ pub enum Screen {
     Reconcile,
     /// Parallel approval: my department's branches and lead decisions, and a case's route.
     Routing,
+    /// The trading center's registration list (trading staff, supervisors, administrators).
+    Trading,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 12] = [
+    pub const ALL: [Screen; 13] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
@@ -38,6 +40,7 @@ impl Screen {
         Screen::Departments,
         Screen::Report,
         Screen::Reconcile,
+        Screen::Trading,
         Screen::Audit,
         Screen::Access,
     ];
@@ -55,6 +58,7 @@ impl Screen {
             Screen::Report => "report",
             Screen::Reconcile => "reconcile",
             Screen::Routing => "routing",
+            Screen::Trading => "trading",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Screen {
             Screen::Report => "screen.report",
             Screen::Reconcile => "screen.reconcile",
             Screen::Routing => "screen.routing",
+            Screen::Trading => "screen.trading",
         }
     }
     pub(crate) fn contexts(self) -> Vec<Context> {
@@ -82,7 +87,8 @@ impl Screen {
             | Screen::Departments
             | Screen::Audit
             | Screen::Overdue
-            | Screen::Access => {
+            | Screen::Access
+            | Screen::Trading => {
                 vec![Context::List]
             }
             Screen::Notices => vec![Context::Notices, Context::List],

@@ -20,6 +20,8 @@ use crate::ui::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, T
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// The registration list's rows: the newest projects.
+const TRADING_ROWS: i64 = 500;
 /// The pause after a keystroke before the lookup queries.
 const LOOKUP_PAUSE: Duration = Duration::from_millis(150);
 /// Lookup results shown.
@@ -126,6 +128,11 @@ impl TaskRunner {
                 )),
                 Task::LoadDepartments => Some(Action::DepartmentsLoaded(
                     departments::list(&pool).await.map_err(TaskError::from),
+                )),
+                Task::LoadTrading { viewer } => Some(Action::TradingLoaded(
+                    crate::store::trading::projects::list(&pool, viewer, TRADING_ROWS)
+                        .await
+                        .map_err(TaskError::from),
                 )),
                 Task::LoadAudit { viewer } => Some(Action::AuditLoaded(
                     audit::recent(&pool, viewer, AUDIT_ROWS)

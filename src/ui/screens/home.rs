@@ -50,6 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (Screen::Reconcile, Command::OpenReconcile),
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),
+        (Screen::Trading, Command::OpenTrading),
         (Screen::Audit, Command::OpenAudit),
     ]
     .into_iter()

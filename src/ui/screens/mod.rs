@@ -9,6 +9,7 @@ pub mod help;
 pub mod home;
 pub mod routing;
 pub mod time;
+pub mod trading;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
