@@ -20,24 +20,49 @@ fn trading_clerk() -> onewindow::store::accounts::operators::Operator {
 }
 
 fn rows() -> Vec<ProjectRow> {
-    let row = |i: i64, line: &str, title: &str, tenderer: &str, amount: i64, must: bool, stage: &str| {
-        ProjectRow {
-            project_code: format!("{line}2026-{i:05}"),
-            line: line.into(),
-            title: title.into(),
-            tenderer_name: tenderer.into(),
-            level: if must { "urban" } else { "township" }.into(),
-            amount_fen: amount,
-            must_enter: must,
-            stage: stage.into(),
-            sections: i % 3 + 1,
-            claimed_by: None,
-        }
-    };
+    let row =
+        |i: i64, line: &str, title: &str, tenderer: &str, amount: i64, must: bool, stage: &str| {
+            ProjectRow {
+                project_code: format!("{line}2026-{i:05}"),
+                line: line.into(),
+                title: title.into(),
+                tenderer_name: tenderer.into(),
+                level: if must { "urban" } else { "township" }.into(),
+                amount_fen: amount,
+                must_enter: must,
+                stage: stage.into(),
+                sections: i % 3 + 1,
+                claimed_by: None,
+            }
+        };
     vec![
-        row(3, "GC", "城东小学教学楼改造工程", "县教育局", 1_234_567_800, true, "registered"),
-        row(2, "CG", "县医院医疗设备采购", "县人民医院", 356_000_000, true, "noticed"),
-        row(1, "TD", "城关镇东片区国有建设用地使用权挂牌出让", "县自然资源局", 45_000_000, false, "noticed"),
+        row(
+            3,
+            "GC",
+            "城东小学教学楼改造工程",
+            "县教育局",
+            1_234_567_800,
+            true,
+            "registered",
+        ),
+        row(
+            2,
+            "CG",
+            "县医院医疗设备采购",
+            "县人民医院",
+            356_000_000,
+            true,
+            "noticed",
+        ),
+        row(
+            1,
+            "TD",
+            "城关镇东片区国有建设用地使用权挂牌出让",
+            "县自然资源局",
+            45_000_000,
+            false,
+            "noticed",
+        ),
     ]
 }
 
@@ -45,7 +70,10 @@ fn on_trading(lang: Lang) -> onewindow::ui::app::App {
     let mut a = signed_in(lang, trading_clerk());
     let tasks = a.update(ch('j'));
     assert_eq!(a.screen, Screen::Trading);
-    assert!(matches!(tasks.as_slice(), [Task::LoadTrading { viewer: 21 }]), "{tasks:?}");
+    assert!(
+        matches!(tasks.as_slice(), [Task::LoadTrading { viewer: 21 }]),
+        "{tasks:?}"
+    );
     a.update(Action::TradingLoaded(Ok(rows())));
     a
 }
@@ -64,7 +92,10 @@ fn a_change_elsewhere_reloads_the_list() {
     let tasks = a.update(Action::Changed {
         entity: "trade_project".into(),
     });
-    assert!(tasks.iter().any(|t| matches!(t, Task::LoadTrading { .. })), "{tasks:?}");
+    assert!(
+        tasks.iter().any(|t| matches!(t, Task::LoadTrading { .. })),
+        "{tasks:?}"
+    );
 }
 
 #[test]
@@ -74,5 +105,8 @@ fn a_window_clerk_does_not_reach_the_trading_center() {
     assert_eq!(a.screen, Screen::Home);
     let screen = render(&mut a, 80, 24);
     assert!(screen.contains("for its staff"), "{screen}");
-    assert!(!screen.contains("Trading center"), "not in the header either: {screen}");
+    assert!(
+        !screen.contains("Trading center"),
+        "not in the header either: {screen}"
+    );
 }

@@ -415,9 +415,10 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("card_id", card_id)
                 .finish(),
-            Task::LoadTrading { viewer } => {
-                f.debug_struct("LoadTrading").field("viewer", viewer).finish()
-            }
+            Task::LoadTrading { viewer } => f
+                .debug_struct("LoadTrading")
+                .field("viewer", viewer)
+                .finish(),
             Task::LoadAudit { viewer } => {
                 f.debug_struct("LoadAudit").field("viewer", viewer).finish()
             }

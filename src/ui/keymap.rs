@@ -77,7 +77,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 58] = [
+    pub const ALL: [Command; 59] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
