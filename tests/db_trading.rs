@@ -175,7 +175,7 @@ async fn a_section_deposit_over_2_percent_and_a_short_bid_period_are_refused_by_
     );
     assert_eq!(field, "deposit");
     assert!(
-        reason.contains("招标投标法实施条例 第26条") && reason.contains("2000000"),
+        reason.contains("招标投标法实施条例 第26条") && reason.contains("20000.00 yuan"),
         "{reason}"
     );
     // 20 日 from 2026-09-12 ends on 10-02, in the National Day holiday: the first lawful deadline

@@ -12,7 +12,18 @@ use toml::Spanned;
 
 use super::kinds::{DepositForm, Interest, Level, Line, NoticeKind, Reading, RefundEvent, Sure};
 use super::period::{MAX_PERIOD, Unit};
+use crate::domain::fees::receipt_file::yuan;
 use crate::domain::time::calendar_file::FileError;
+
+/// Basis points as a percentage the way the law writes it: 200 → "2%", 150 → "1.5%".
+pub fn percent(bp: u32) -> String {
+    let whole = bp / 100;
+    match bp % 100 {
+        0 => format!("{whole}%"),
+        r if r % 10 == 0 => format!("{whole}.{}%", r / 10),
+        r => format!("{whole}.{r:02}%"),
+    }
+}
 
 /// A whole rule set, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +105,8 @@ pub struct Entry<'a> {
 /// A deposit over its line's cap.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "deposit {deposit_fen} fen is over the cap of {cap_fen} fen ({bp} bp of {basis_fen} fen, {article})"
+    "the deposit {} yuan is over the cap of {} yuan ({} of {} yuan, {article})",
+    yuan(*.deposit_fen), yuan(*.cap_fen), percent(*.bp), yuan(*.basis_fen)
 )]
 pub struct OverCap {
     pub deposit_fen: i64,

@@ -69,6 +69,14 @@ fn tendering_regulation_26_construction_deposit_at_most_2_percent_of_the_estimat
         .unwrap_err();
     assert_eq!(over.cap_fen, 2_000_000);
     assert_eq!(over.article, "招标投标法实施条例 第26条");
+    assert_eq!(
+        over.to_string(),
+        "the deposit 20000.01 yuan is over the cap of 20000.00 yuan (2% of 1000000.00 yuan, 招标投标法实施条例 第26条)"
+    );
+    assert_eq!(
+        (percent(150), percent(5), percent(200)),
+        ("1.5%".into(), "0.05%".into(), "2%".into())
+    );
     assert!(r.line(Line::Construction).unwrap().basic_account_required);
 }
 
