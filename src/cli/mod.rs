@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod fees;
 pub mod routing;
+pub mod serve;
 pub mod time;
 pub mod tui;
 
@@ -113,6 +114,12 @@ pub enum Cmd {
     /// Parallel approval: routing templates (administrators), a case's route.
     #[command(subcommand)]
     Route(routing::RouteCmd),
+    /// The TUI over onewindow's own SSH server: operators connect with ssh, holding no database
+    /// credential (docs/operations.md).
+    Serve(serve::ServeArgs),
+    /// Operators: their SSH keys for `serve` (`operator key add|list|revoke`, administrators).
+    #[command(subcommand)]
+    Operator(serve::keys::OperatorCmd),
 }
 
 impl GlobalArgs {
@@ -192,6 +199,8 @@ pub fn main() -> ExitCode {
             Some(Cmd::Day(c)) => fees::reconcile::day(&settings, c).await,
             Some(Cmd::Fee(c)) => fees::reconcile::fee(&settings, c).await,
             Some(Cmd::Route(c)) => routing::run(&settings, c).await,
+            Some(Cmd::Serve(a)) => serve::run(&settings, a).await,
+            Some(Cmd::Operator(c)) => serve::keys::run(&settings, c).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

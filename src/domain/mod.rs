@@ -7,4 +7,5 @@ pub mod catalogue;
 pub mod fees;
 pub mod file_text;
 pub mod routing;
+pub mod serve;
 pub mod time;

@@ -11,6 +11,7 @@ pub mod fees;
 pub mod local_pg;
 pub mod routing;
 pub mod seed;
+pub mod serve;
 pub mod time;
 
 use std::time::Duration;

@@ -37,6 +37,8 @@ pub enum Permission {
     /// chief representatives. Window clerks do the window steps (supplements, delivery), not
     /// the departments' review.
     DecideBranch,
+    /// Add and revoke operators' SSH keys for `onewindow serve`: administrators.
+    ManageOperatorKeys,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -44,7 +46,9 @@ pub enum Permission {
 pub fn allows(roles: &[Role], p: Permission) -> bool {
     roles.iter().any(|r| match p {
         Permission::ReadAudit => matches!(r, Role::Supervisor | Role::Admin),
-        Permission::ManageCatalog | Permission::ManageCalendar => matches!(r, Role::Admin),
+        Permission::ManageCatalog | Permission::ManageCalendar | Permission::ManageOperatorKeys => {
+            matches!(r, Role::Admin)
+        }
         Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
         Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
         Permission::DecideInstant | Permission::ReassignCase | Permission::ExtendLimit => {

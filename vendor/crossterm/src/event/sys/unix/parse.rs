@@ -877,6 +877,75 @@ pub(crate) fn parse_utf8_char(buffer: &[u8]) -> io::Result<Option<char>> {
     }
 }
 
+
+/// onewindow patch: the same parser for bytes that do not come from this process's terminal
+/// (an SSH channel of `onewindow serve`). `feed` takes one chunk as it arrived; `more` says
+/// whether the chunk might be cut inside a sequence (false: a lone ESC at its end is the Esc
+/// key, as a read that found nothing more is for the terminal). Cursor-position and keyboard
+/// enhancement replies are dropped, like the terminal reader's filter does for plain reads.
+#[derive(Debug, Default)]
+pub struct ByteParser {
+    buffer: Vec<u8>,
+}
+
+impl ByteParser {
+    pub fn new() -> ByteParser {
+        ByteParser::default()
+    }
+
+    /// Whether a sequence is half read.
+    pub fn pending(&self) -> bool {
+        !self.buffer.is_empty()
+    }
+
+    /// True while a bracketed paste is half read (it may take several chunks).
+    pub fn in_paste(&self) -> bool {
+        self.buffer.starts_with(b"\x1B[200~")
+    }
+
+    /// Drops a half-read sequence (one that never completed).
+    pub fn clear(&mut self) {
+        self.buffer.clear();
+    }
+
+    pub fn feed(&mut self, bytes: &[u8], more: bool) -> Vec<crate::event::Event> {
+        let mut out = Vec::new();
+        let keep = |ie: InternalEvent, out: &mut Vec<crate::event::Event>| {
+            if let InternalEvent::Event(e) = ie {
+                out.push(e);
+            }
+        };
+        for (idx, byte) in bytes.iter().enumerate() {
+            let more = idx + 1 < bytes.len() || more;
+            self.buffer.push(*byte);
+            match parse_event(&self.buffer, more) {
+                Ok(Some(ie)) => {
+                    keep(ie, &mut out);
+                    self.buffer.clear();
+                }
+                Ok(None) => {}
+                Err(_) => {
+                    let restart = self.buffer.len() > 1
+                        && (*byte == 0x1B || *byte < 0x20 || *byte == 0x7F);
+                    self.buffer.clear();
+                    if restart {
+                        self.buffer.push(*byte);
+                        match parse_event(&self.buffer, more) {
+                            Ok(Some(ie)) => {
+                                keep(ie, &mut out);
+                                self.buffer.clear();
+                            }
+                            Ok(None) => {}
+                            Err(_) => self.buffer.clear(),
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::event::{KeyEventState, KeyModifiers, MouseButton, MouseEvent};
