@@ -49,6 +49,8 @@ pub struct Conn {
     pub(super) srv: Arc<Server>,
     pub(super) peer: SocketAddr,
     authed: Option<Authed>,
+    /// Who signed in, for the connection's end (`ssh.logout`, written by the accept loop).
+    pub(super) signed_in: Arc<std::sync::Mutex<Option<Authed>>>,
     chans: HashMap<ChannelId, Chan>,
     opened_session: Arc<AtomicBool>,
 }
@@ -59,6 +61,7 @@ impl Conn {
             srv,
             peer,
             authed: None,
+            signed_in: Default::default(),
             chans: HashMap::new(),
             opened_session: Arc::new(AtomicBool::new(false)),
         }
@@ -100,6 +103,17 @@ impl Conn {
             Attempt::Allowed { delay_on_failure } => Some(delay_on_failure),
             Attempt::Refused => None,
         }
+    }
+}
+
+/// A failed attempt: every method may be tried again (russh would otherwise drop the password
+/// method after one wrong password, and the lockout would never be reached by ssh's prompts).
+fn again() -> Auth {
+    Auth::Reject {
+        proceed_with_methods: Some(russh::MethodSet::from(
+            &[russh::MethodKind::PublicKey, russh::MethodKind::Password][..],
+        )),
+        partial_success: false,
     }
 }
 
@@ -146,7 +160,7 @@ impl Handler for Conn {
         let fp = store::fingerprint(key.public_key);
         let Some(delay) = self.attempt() else {
             self.refuse("rate_limit", json!({ "method": "publickey" }));
-            return Ok(Auth::reject());
+            return Ok(again());
         };
         match store::sign_in_by_key(&self.srv.pool, user, &fp, &self.source()).await {
             Ok(KeySignIn::Ok(op)) => {
@@ -160,11 +174,11 @@ impl Handler for Conn {
             }
             Ok(_) => {
                 tokio::time::sleep(delay).await;
-                Ok(Auth::reject())
+                Ok(again())
             }
             Err(e) => {
                 tracing::warn!("ssh: key sign-in failed: {e}");
-                Ok(Auth::reject())
+                Ok(again())
             }
         }
     }
@@ -172,7 +186,7 @@ impl Handler for Conn {
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         let Some(delay) = self.attempt() else {
             self.refuse("rate_limit", json!({ "method": "password" }));
-            return Ok(Auth::reject());
+            return Ok(again());
         };
         // The TUI's own sign-in: argon2, the server's lockout, login.* audit rows.
         match operators::login(&self.srv.pool, user, password, Purpose::Login).await {
@@ -182,7 +196,7 @@ impl Handler for Conn {
                     store::record(&self.srv.pool, Some(op.operator_id), "ssh.login", detail).await
                 {
                     tracing::warn!("ssh.login not audited: {e}");
-                    return Ok(Auth::reject());
+                    return Ok(again());
                 }
                 tracing::info!("ssh: {} signed in by password from {}", op.code, self.peer);
                 self.authed = Some(Authed {
@@ -194,16 +208,17 @@ impl Handler for Conn {
             }
             Ok(_) => {
                 tokio::time::sleep(delay).await;
-                Ok(Auth::reject())
+                Ok(again())
             }
             Err(e) => {
                 tracing::warn!("ssh: password sign-in failed: {e}");
-                Ok(Auth::reject())
+                Ok(again())
             }
         }
     }
 
     async fn auth_succeeded(&mut self, session: &mut Session) -> Result<(), Self::Error> {
+        *self.signed_in.lock().unwrap_or_else(|e| e.into_inner()) = self.authed.clone();
         // `ssh -N`: authenticated, and never a session. Closed, and audited.
         let handle = session.handle();
         let opened = self.opened_session.clone();

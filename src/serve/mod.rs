@@ -99,7 +99,7 @@ pub fn ssh_config(host_key: russh::keys::PrivateKey) -> russh::server::Config {
         auth_rejection_time: Duration::from_secs(1),
         // OpenSSH's first "none" probe is answered at once.
         auth_rejection_time_initial: Some(Duration::ZERO),
-        max_auth_attempts: 6,
+        max_auth_attempts: 10,
         keys: vec![host_key],
         inactivity_timeout: None,
         keepalive_interval: Some(Duration::from_secs(15)),
@@ -138,7 +138,9 @@ pub async fn accept_loop(
         };
         let _ = socket.set_nodelay(true);
         let handler = handler::Conn::new(srv.clone(), peer);
+        let signed_in = handler.signed_in.clone();
         let config = config.clone();
+        let pool = srv.pool.clone();
         tokio::spawn(async move {
             let _permit = permit;
             match russh::server::run_stream(config, socket, handler).await {
@@ -148,6 +150,20 @@ pub async fn accept_loop(
                     }
                 }
                 Err(e) => tracing::debug!("ssh: handshake with {peer} failed: {e}"),
+            }
+            // The connection is gone (quit, exec done, client killed, keepalives unanswered):
+            // its sign-out, before the session's slot is given back.
+            let who = signed_in.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(a) = who {
+                let detail = serde_json::json!({
+                    "source": peer.to_string(), "method": a.method,
+                    "fingerprint": a.fingerprint, "code": a.operator.code,
+                });
+                let id = Some(a.operator.operator_id);
+                let rec = crate::store::serve::record(&pool, id, "ssh.logout", detail);
+                if !matches!(tokio::time::timeout(Duration::from_secs(3), rec).await, Ok(Ok(()))) {
+                    tracing::warn!("ssh.logout of {} from {peer} not audited", a.operator.code);
+                }
             }
         });
     }

@@ -12,12 +12,10 @@ use ratatui::Terminal;
 use ratatui::crossterm::event::Event;
 use russh::ChannelId;
 use russh::server::Handle;
-use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_stream::wrappers::UnboundedReceiverStream;
 
 use crate::store::accounts::operators::{LoginOutcome, Purpose};
-use crate::store::serve as store;
 use crate::ui::action::Action;
 use crate::ui::app::{App, AppConfig};
 use crate::ui::tasks::TaskRunner;
@@ -146,16 +144,9 @@ pub async fn run(
     let _ = handle.eof(channel).await;
     let _ = handle.close(channel).await;
 
-    // Whoever is signed in at the end (the operator may have signed out and another in).
-    let who = app.session.as_ref().map(|s| s.operator_id).or(Some(op.operator_id));
-    let detail = json!({
-        "source": start.source,
-        "method": start.authed.method,
-        "fingerprint": start.authed.fingerprint,
-        "ended": match &result { Ok(()) => "quit".to_string(), Err(e) => e.to_string() },
-    });
-    if let Err(e) = store::record(&srv.pool, who, "ssh.logout", detail).await {
-        tracing::warn!("ssh.logout of {} not audited: {e}", op.code);
+    // ssh.logout is the connection's (the accept loop writes it when the client is gone).
+    if let Err(e) = &result {
+        tracing::info!("ssh: session of {} ended: {e}", op.code);
     }
     tracing::info!("ssh: session of {} from {} ended", op.code, start.source);
 }
