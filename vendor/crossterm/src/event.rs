@@ -130,9 +130,6 @@ pub(crate) mod timeout;
 use derive_more::derive::IsVariant;
 #[cfg(feature = "event-stream")]
 pub use stream::EventStream;
-/// onewindow patch: the Unix input parser for bytes from elsewhere (see `ByteParser`).
-#[cfg(unix)]
-pub use sys::unix::parse::ByteParser;
 
 use crate::event::{
     filter::{EventFilter, Filter},
