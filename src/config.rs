@@ -604,7 +604,12 @@ impl Settings {
         )? {
             self.max_file_mb.set(v, src());
         }
-        if let Some(v) = take(&cfg.serve.listen, "serve.listen", |l| check_listen(l), &file_err)? {
+        if let Some(v) = take(
+            &cfg.serve.listen,
+            "serve.listen",
+            |l| check_listen(l),
+            &file_err,
+        )? {
             self.serve_listen.set(v, src());
         }
         if let Some(v) = take(

@@ -130,7 +130,14 @@ impl Server {
     }
 
     /// ssh in a pseudo-terminal of this size, with a terminal requested (-t).
-    fn tty(&self, key: Option<&Path>, user: &str, cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
+    fn tty(
+        &self,
+        key: Option<&Path>,
+        user: &str,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let mut args = self.ssh_args(key, user);
         args.insert(0, "-t".into());
         let h = self.home.path().display().to_string();
@@ -203,7 +210,12 @@ async fn a_registered_key_lands_in_the_tui_as_its_operator_and_a_resize_redraws(
         assert_eq!(box_width(&s), Some(100), "{}", s.contents());
         // The client's window shrinks: ssh sends a window change, the server redraws at 80x24.
         s.master
-            .resize(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         s.screen.lock().unwrap().screen_mut().set_size(24, 80);
         let deadline = Instant::now() + common::pty::timeout();
@@ -235,7 +247,10 @@ async fn a_registered_key_lands_in_the_tui_as_its_operator_and_a_resize_redraws(
     .unwrap();
     let login = wait_action(&pool, "ssh.login").await;
     assert_eq!(login["method"], "publickey");
-    assert!(fp.contains(login["fingerprint"].as_str().unwrap()), "{fp} / {login}");
+    assert!(
+        fp.contains(login["fingerprint"].as_str().unwrap()),
+        "{fp} / {login}"
+    );
     assert!(login["source"].as_str().unwrap().starts_with("127.0.0.1:"));
     let logout = wait_action(&pool, "ssh.logout").await;
     assert_eq!(logout["code"], "clerk");
@@ -258,12 +273,20 @@ async fn five_wrong_passwords_over_ssh_lock_the_account(pool: PgPool) {
             while s.contents().matches("password:").count() <= i && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(50));
             }
-            assert!(s.contents().matches("password:").count() > i, "{}", s.contents());
+            assert!(
+                s.contents().matches("password:").count() > i,
+                "{}",
+                s.contents()
+            );
             s.send("wrong-password\r");
         }
         let code = s.wait_exit();
         assert_ne!(code, 0, "{}", s.contents());
-        assert!(s.contents().contains("Permission denied"), "{}", s.contents());
+        assert!(
+            s.contents().contains("Permission denied"),
+            "{}",
+            s.contents()
+        );
         srv
     })
     .await
@@ -320,7 +343,11 @@ async fn forwarding_and_no_session_are_refused_and_audited(pool: PgPool) {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        assert_eq!(got, Some(0), "the forwarded connection is closed at once, nothing passes");
+        assert_eq!(
+            got,
+            Some(0),
+            "the forwarded connection is closed at once, nothing passes"
+        );
         // And the connection that never opened a session is closed by the server.
         let deadline = Instant::now() + common::pty::timeout();
         let status = loop {
@@ -340,7 +367,10 @@ async fn forwarding_and_no_session_are_refused_and_audited(pool: PgPool) {
         .into_iter()
         .map(|(_, d)| d["reason"].as_str().unwrap_or("").to_string())
         .collect();
-    assert!(refused.contains(&"port_forwarding".to_string()), "{refused:?}");
+    assert!(
+        refused.contains(&"port_forwarding".to_string()),
+        "{refused:?}"
+    );
     assert!(refused.contains(&"no_session".to_string()), "{refused:?}");
     drop(srv);
 }
@@ -431,13 +461,27 @@ async fn no_color_at_80x24_and_chinese_from_the_clients_lang(pool: PgPool) {
         s.wait_for("Welcome, 张伟");
         s.wait_for("DB connected");
         let status_bg = |s: &Session| {
-            s.screen.lock().unwrap().screen().cell(23, 10).map(|c| c.bgcolor())
+            s.screen
+                .lock()
+                .unwrap()
+                .screen()
+                .cell(23, 10)
+                .map(|c| c.bgcolor())
         };
         let row = |s: &Session| {
             let p = s.screen.lock().unwrap();
-            (0..80).map(|c| format!("{:?}", p.screen().cell(23, c).map(|c| c.bgcolor()))).collect::<Vec<_>>().join(",")
+            (0..80)
+                .map(|c| format!("{:?}", p.screen().cell(23, c).map(|c| c.bgcolor())))
+                .collect::<Vec<_>>()
+                .join(",")
         };
-        assert_ne!(status_bg(&s), Some(vt100::Color::Default), "{}\n{}", s.contents(), row(&s));
+        assert_ne!(
+            status_bg(&s),
+            Some(vt100::Color::Default),
+            "{}\n{}",
+            s.contents(),
+            row(&s)
+        );
         s.send("q");
         s.wait_exit();
         // NO_COLOR and LANG sent by the client (SendEnv): mono theme, Chinese screens.
@@ -450,7 +494,12 @@ async fn no_color_at_80x24_and_chinese_from_the_clients_lang(pool: PgPool) {
         );
         s.wait_for("张伟，您好");
         s.wait_for("DB 已连接");
-        assert_eq!(status_bg(&s), Some(vt100::Color::Default), "{}", s.contents());
+        assert_eq!(
+            status_bg(&s),
+            Some(vt100::Color::Default),
+            "{}",
+            s.contents()
+        );
         s.send("q");
         assert_eq!(s.wait_exit(), 0);
         s.assert_restored();

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::Event;
-use russh::server::{Auth, ChannelOpenHandle, Handler, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
+use russh::server::{
+    Auth, ChannelOpenHandle, Handler, Msg, PublicKeyOffer, Session, VerifiedPublicKey,
+};
 use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedSender;
@@ -94,11 +96,7 @@ impl Conn {
 
     /// Counts one attempt; `None` when this address has made too many this minute.
     fn attempt(&self) -> Option<Duration> {
-        let mut c = self
-            .srv
-            .attempts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut c = self.srv.attempts.lock().unwrap_or_else(|e| e.into_inner());
         match c.attempt(self.peer.ip(), Instant::now()) {
             Attempt::Allowed { delay_on_failure } => Some(delay_on_failure),
             Attempt::Refused => None,
@@ -142,14 +140,16 @@ impl Handler for Conn {
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
         let fp = store::fingerprint(offer.public_key);
-        Ok(match store::key_registered(&self.srv.pool, user, &fp).await {
-            Ok(true) => Auth::Accept,
-            Ok(false) => Auth::reject(),
-            Err(e) => {
-                tracing::warn!("ssh: key check failed: {e}");
-                Auth::reject()
-            }
-        })
+        Ok(
+            match store::key_registered(&self.srv.pool, user, &fp).await {
+                Ok(true) => Auth::Accept,
+                Ok(false) => Auth::reject(),
+                Err(e) => {
+                    tracing::warn!("ssh: key check failed: {e}");
+                    Auth::reject()
+                }
+            },
+        )
     }
 
     async fn auth_publickey(
@@ -307,7 +307,10 @@ impl Handler for Conn {
         port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.refuse("remote_forwarding", json!({ "from": format!("{address}:{port}") }));
+        self.refuse(
+            "remote_forwarding",
+            json!({ "from": format!("{address}:{port}") }),
+        );
         Ok(false)
     }
 
@@ -357,7 +360,13 @@ impl Handler for Conn {
         session.channel_failure(channel)?;
         let handle = session.handle();
         tokio::spawn(async move {
-            finish(&handle, channel, &format!("no subsystem ({name}) is served"), 1).await;
+            finish(
+                &handle,
+                channel,
+                &format!("no subsystem ({name}) is served"),
+                1,
+            )
+            .await;
         });
         Ok(())
     }

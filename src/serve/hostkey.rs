@@ -73,7 +73,10 @@ mod tests {
         let p = path(dir.path());
         let (a, created) = load_or_create(&p).unwrap();
         assert!(created);
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let (b, created) = load_or_create(&p).unwrap();
         assert!(!created);
         assert_eq!(fingerprint(&a), fingerprint(&b));

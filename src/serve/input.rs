@@ -96,7 +96,11 @@ fn key(code: KeyCode, m: KeyModifiers) -> Event {
 
 /// A character key as crossterm gives it: capitals carry SHIFT.
 fn char_key(c: char, m: KeyModifiers) -> Event {
-    let m = if c.is_uppercase() { m | KeyModifiers::SHIFT } else { m };
+    let m = if c.is_uppercase() {
+        m | KeyModifiers::SHIFT
+    } else {
+        m
+    };
     key(KeyCode::Char(c), m)
 }
 
@@ -107,11 +111,17 @@ fn parse(b: &[u8]) -> Parsed {
         b'\t' => Parsed::Event(key(KeyCode::Tab, KeyModifiers::NONE), 1),
         0x7f => Parsed::Event(key(KeyCode::Backspace, KeyModifiers::NONE), 1),
         c @ 0x01..=0x1a => Parsed::Event(
-            key(KeyCode::Char((c - 0x1 + b'a') as char), KeyModifiers::CONTROL),
+            key(
+                KeyCode::Char((c - 0x1 + b'a') as char),
+                KeyModifiers::CONTROL,
+            ),
             1,
         ),
         c @ 0x1c..=0x1f => Parsed::Event(
-            key(KeyCode::Char((c - 0x1c + b'4') as char), KeyModifiers::CONTROL),
+            key(
+                KeyCode::Char((c - 0x1c + b'4') as char),
+                KeyModifiers::CONTROL,
+            ),
             1,
         ),
         0x00 => Parsed::Event(key(KeyCode::Char(' '), KeyModifiers::CONTROL), 1),
@@ -220,13 +230,22 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn csi_key(params: &[u8], fin: u8, len: usize) -> Parsed {
     // Private sequences (`?`, `<`, `>`, `=`: terminal replies, mouse reports) are no keys.
-    if params.first().is_some_and(|c| matches!(c, b'?' | b'<' | b'>' | b'=')) {
+    if params
+        .first()
+        .is_some_and(|c| matches!(c, b'?' | b'<' | b'>' | b'='))
+    {
         return Parsed::Skip(len);
     }
     let text = std::str::from_utf8(params).unwrap_or("");
-    let mut nums = text.split(';').map(|p| p.split(':').next().unwrap_or("").parse::<u16>().ok());
+    let mut nums = text
+        .split(';')
+        .map(|p| p.split(':').next().unwrap_or("").parse::<u16>().ok());
     let first = nums.next().flatten();
-    let mods = nums.next().flatten().map(modifiers).unwrap_or(KeyModifiers::NONE);
+    let mods = nums
+        .next()
+        .flatten()
+        .map(modifiers)
+        .unwrap_or(KeyModifiers::NONE);
     let code = match fin {
         b'A' => KeyCode::Up,
         b'B' => KeyCode::Down,
@@ -279,7 +298,6 @@ mod tests {
     fn keys(bytes: &[u8]) -> Vec<Event> {
         Input::new().feed(bytes, Instant::now())
     }
-
 
     #[test]
     fn plain_and_control_keys() {

@@ -161,7 +161,10 @@ pub async fn accept_loop(
                 });
                 let id = Some(a.operator.operator_id);
                 let rec = crate::store::serve::record(&pool, id, "ssh.logout", detail);
-                if !matches!(tokio::time::timeout(Duration::from_secs(3), rec).await, Ok(Ok(()))) {
+                if !matches!(
+                    tokio::time::timeout(Duration::from_secs(3), rec).await,
+                    Ok(Ok(()))
+                ) {
                     tracing::warn!("ssh.logout of {} from {peer} not audited", a.operator.code);
                 }
             }

@@ -106,7 +106,10 @@ mod tests {
         let (fast_tx, mut fast) = tokio::sync::mpsc::unbounded_channel();
         let slow_rx = changes.subscribe();
         forward(changes.subscribe(), db.clone(), fast_tx);
-        assert!(matches!(fast.recv().await, Some(Action::Db(DbState::Connected))));
+        assert!(matches!(
+            fast.recv().await,
+            Some(Action::Db(DbState::Connected))
+        ));
         for i in 0..10 {
             changes.send(format!("case{i}")).unwrap();
             // The fast session takes each as it comes.

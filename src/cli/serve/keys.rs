@@ -33,6 +33,14 @@ pub enum KeyCmd {
     Revoke { id: i64 },
 }
 
+/// A key file that holds no usable key is bad input: exit 2.
+fn bad(message: String) -> Failure {
+    Failure {
+        code: crate::cli::EXIT_USAGE,
+        message,
+    }
+}
+
 pub async fn run(settings: &Settings, c: OperatorCmd) -> Result<(), Failure> {
     let OperatorCmd::Key(c) = c;
     // The file is read and checked before anyone is asked to sign in.
@@ -43,10 +51,10 @@ pub async fn run(settings: &Settings, c: OperatorCmd) -> Result<(), Failure> {
                 .take(64 * 1024)
                 .read_to_string(&mut s)
                 .map_err(|e| format!("standard input: {e}"))?;
-            store::parse_key_line(&s)?
+            store::parse_key_line(&s).map_err(|e| bad(format!("standard input: {e}")))?
         } else {
             store::parse_key_line(&crate::cli::read_text(file, settings)?)
-                .map_err(|e| format!("{}: {e}", file.display()))?
+                .map_err(|e| bad(format!("{}: {e}", file.display())))?
         }),
         _ => None,
     };

@@ -55,10 +55,10 @@ pub fn parse_exec(line: &str) -> Result<Exec, ExecRefused> {
                 Ok(Exec::Lookup(text))
             }
         }
-        other => Err(ExecRefused::Unknown(crate::domain::file_text::printable(
-            &other.chars().take(40).collect::<String>(),
-        )
-        .into_owned())),
+        other => Err(ExecRefused::Unknown(
+            crate::domain::file_text::printable(&other.chars().take(40).collect::<String>())
+                .into_owned(),
+        )),
     }
 }
 
@@ -157,7 +157,13 @@ mod tests {
         for v in ["NO_COLOR", "LANG", "COLORTERM"] {
             assert!(env_allowed(v));
         }
-        for v in ["LC_ALL", "DATABASE_URL", "ONEWINDOW_DATABASE_URL", "PATH", "LD_PRELOAD"] {
+        for v in [
+            "LC_ALL",
+            "DATABASE_URL",
+            "ONEWINDOW_DATABASE_URL",
+            "PATH",
+            "LD_PRELOAD",
+        ] {
             assert!(!env_allowed(v), "{v}");
         }
     }
@@ -168,18 +174,29 @@ mod tests {
         let a: IpAddr = "127.0.0.1".parse().unwrap();
         let b: IpAddr = "127.0.0.2".parse().unwrap();
         let t0 = Instant::now();
-        let delays: Vec<Attempt> = (0..3).map(|i| c.attempt(a, t0 + Duration::from_secs(i))).collect();
+        let delays: Vec<Attempt> = (0..3)
+            .map(|i| c.attempt(a, t0 + Duration::from_secs(i)))
+            .collect();
         assert_eq!(
             delays,
             vec![
-                Attempt::Allowed { delay_on_failure: Duration::ZERO },
-                Attempt::Allowed { delay_on_failure: DELAY_STEP },
-                Attempt::Allowed { delay_on_failure: DELAY_STEP * 2 },
+                Attempt::Allowed {
+                    delay_on_failure: Duration::ZERO
+                },
+                Attempt::Allowed {
+                    delay_on_failure: DELAY_STEP
+                },
+                Attempt::Allowed {
+                    delay_on_failure: DELAY_STEP * 2
+                },
             ]
         );
         assert_eq!(c.attempt(a, t0 + Duration::from_secs(5)), Attempt::Refused);
         assert!(
-            matches!(c.attempt(b, t0 + Duration::from_secs(5)), Attempt::Allowed { .. }),
+            matches!(
+                c.attempt(b, t0 + Duration::from_secs(5)),
+                Attempt::Allowed { .. }
+            ),
             "another address has its own count"
         );
         // A minute after the first attempt, one slot is free again.
@@ -199,6 +216,11 @@ mod tests {
         for _ in 0..100 {
             last = c.attempt(a, t0);
         }
-        assert_eq!(last, Attempt::Allowed { delay_on_failure: DELAY_MAX });
+        assert_eq!(
+            last,
+            Attempt::Allowed {
+                delay_on_failure: DELAY_MAX
+            }
+        );
     }
 }

@@ -43,8 +43,17 @@ pub fn parse_key_line(text: &str) -> Result<KeyLine, StoreError> {
         .collect();
     let line = match lines.as_slice() {
         [one] => *one,
-        [] => return Err(bad("no public key found (one line: ssh-ed25519 AAAA… comment)".into())),
-        _ => return Err(bad(format!("{} keys given; add one at a time", lines.len()))),
+        [] => {
+            return Err(bad(
+                "no public key found (one line: ssh-ed25519 AAAA… comment)".into(),
+            ));
+        }
+        _ => {
+            return Err(bad(format!(
+                "{} keys given; add one at a time",
+                lines.len()
+            )));
+        }
     };
     if line.contains("PRIVATE KEY") {
         return Err(bad(
@@ -172,14 +181,11 @@ pub async fn add_key(
 }
 
 async fn one_key(conn: &mut PgConnection, key_id: i64) -> Result<KeyRow, StoreError> {
-    let t: KeyTuple = sqlx::query_as(concat!(
-        select_keys!(),
-        "where k.operator_key_id = $1"
-    ))
-    .bind(key_id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::NotFound("key"))?;
+    let t: KeyTuple = sqlx::query_as(concat!(select_keys!(), "where k.operator_key_id = $1"))
+        .bind(key_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound("key"))?;
     Ok(key_row(t))
 }
 
@@ -309,9 +315,7 @@ pub async fn sign_in_by_key(
         tx.commit().await?;
         return Ok(KeySignIn::Unknown);
     };
-    let refused = |reason: &str| {
-        json!({ "reason": reason, "source": source, "fingerprint": fingerprint, "key_id": key_id })
-    };
+    let refused = |reason: &str| json!({ "reason": reason, "source": source, "fingerprint": fingerprint, "key_id": key_id });
     let outcome = if !active {
         audit_ssh(&mut tx, Some(id), "ssh.refused", refused("inactive")).await?;
         KeySignIn::Inactive
@@ -383,18 +387,27 @@ async fn load_operator(
     idle_lock_minutes: u32,
 ) -> Result<Operator, StoreError> {
     #[allow(clippy::type_complexity)]
-    let r: (i64, String, String, i64, Vec<String>, String, String, String, Option<String>) =
-        sqlx::query_as(
-            "select o.operator_id, o.code, o.name, o.department_id, o.roles,
+    let r: (
+        i64,
+        String,
+        String,
+        i64,
+        Vec<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "select o.operator_id, o.code, o.name, o.department_id, o.roles,
                     d.code, d.name_zh, d.name_en, w.code
              from operators o
              join departments d using (department_id)
              left join windows w using (window_id)
              where o.operator_id = $1",
-        )
-        .bind(operator_id)
-        .fetch_one(conn)
-        .await?;
+    )
+    .bind(operator_id)
+    .fetch_one(conn)
+    .await?;
     let roles = parse_roles(&r.4).map_err(|e| StoreError::Conflict(e.to_string()))?;
     Ok(Operator {
         operator_id: r.0,
