@@ -34,7 +34,11 @@ impl Drop for Server {
 
 impl Server {
     fn start(url: &str) -> Server {
-        let home = tempfile::tempdir().unwrap();
+        Server::start_in(url, tempfile::tempdir().unwrap())
+    }
+
+    /// With a home directory prepared by the test (a config file under config/onewindow).
+    fn start_in(url: &str, home: tempfile::TempDir) -> Server {
         let mut child = bin(home.path())
             .env("DATABASE_URL", url)
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -506,4 +510,100 @@ async fn no_color_at_80x24_and_chinese_from_the_clients_lang(pool: PgPool) {
     })
     .await
     .unwrap();
+}
+
+/// The count in a queue's title, `Department (unclaimed) · N`.
+fn unclaimed(s: &Session) -> Option<usize> {
+    let c = s.contents();
+    let at = c.find("Department (unclaimed) · ")?;
+    c[at + "Department (unclaimed) · ".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn two_sessions_on_one_server_see_each_others_claim_live(pool: PgPool) {
+    seed::seed(&pool, 42, 200).await.unwrap();
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let srv = Server::start(&url);
+        let clerk_key = srv.key_for("clerk");
+        let chief_key = srv.key_for("chief");
+        let mut clerk = srv.tty(Some(&clerk_key), "clerk", 100, 30, &[]);
+        let mut chief = srv.tty(Some(&chief_key), "chief", 100, 30, &[]);
+        clerk.wait_for("Welcome, 张伟");
+        chief.wait_for("Welcome, 李娜");
+        clerk.send("w");
+        chief.send("w");
+        let deadline = Instant::now() + common::pty::timeout();
+        while (unclaimed(&clerk).is_none() || unclaimed(&chief).is_none())
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let before = unclaimed(&chief).expect("chief's queue shows its count");
+        assert!(before > 0, "{}", chief.contents());
+        assert_eq!(unclaimed(&clerk), Some(before), "{}", clerk.contents());
+        // The clerk claims; the chief's screen, another session of the same process, follows
+        // through the server's one LISTEN connection.
+        clerk.send("c");
+        let deadline = Instant::now() + common::pty::timeout();
+        while unclaimed(&chief) != Some(before - 1) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(unclaimed(&chief), Some(before - 1), "{}", chief.contents());
+        clerk.send("q");
+        chief.send("q");
+        clerk.wait_exit();
+        chief.wait_exit();
+    })
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn connections_beyond_max_sessions_are_closed_and_audited(pool: PgPool) {
+    seed::seed(&pool, 42, 0).await.unwrap();
+    let url = pool_url(&pool);
+    tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join("config/onewindow")).unwrap();
+        std::fs::write(
+            home.path().join("config/onewindow/config.toml"),
+            "[serve]\nmax_sessions = 1\n",
+        )
+        .unwrap();
+        let srv = Server::start_in(&url, home);
+        let key = srv.key_for("clerk");
+        let mut first = srv.tty(Some(&key), "clerk", 80, 24, &[]);
+        first.wait_for("Welcome, 张伟");
+        let (code, out, err) = srv.exec(&key, "clerk", &["lookup", "张伟"]);
+        assert_eq!(
+            code, 255,
+            "the second connection is closed before it is an SSH session: {out}{err}"
+        );
+        first.send("q");
+        assert_eq!(first.wait_exit(), 0);
+        // The slot is free again once the first connection is gone.
+        let deadline = Instant::now() + common::pty::timeout();
+        loop {
+            let (code, _, _) = srv.exec(&key, "clerk", &["lookup", "张伟"]);
+            if code == 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the slot never came back");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    })
+    .await
+    .unwrap();
+    let reasons: Vec<String> = actions(&pool, "ssh.refused")
+        .await
+        .into_iter()
+        .map(|(_, d)| d["reason"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(reasons.contains(&"max_sessions".to_string()), "{reasons:?}");
 }
