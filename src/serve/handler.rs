@@ -94,6 +94,15 @@ impl Conn {
         });
     }
 
+    /// A successful attempt no longer counts against the address.
+    fn forgive(&self) {
+        self.srv
+            .attempts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .forgive(self.peer.ip());
+    }
+
     /// Counts one attempt; `None` when this address has made too many this minute.
     fn attempt(&self) -> Option<Duration> {
         let mut c = self.srv.attempts.lock().unwrap_or_else(|e| e.into_inner());
@@ -165,6 +174,7 @@ impl Handler for Conn {
         match store::sign_in_by_key(&self.srv.pool, user, &fp, &self.source()).await {
             Ok(KeySignIn::Ok(op)) => {
                 tracing::info!("ssh: {} signed in by key {fp} from {}", op.code, self.peer);
+                self.forgive();
                 self.authed = Some(Authed {
                     operator: op,
                     method: "publickey",
@@ -199,6 +209,7 @@ impl Handler for Conn {
                     return Ok(again());
                 }
                 tracing::info!("ssh: {} signed in by password from {}", op.code, self.peer);
+                self.forgive();
                 self.authed = Some(Authed {
                     operator: op,
                     method: "password",

@@ -126,6 +126,16 @@ impl AttemptCounter {
     }
 }
 
+impl AttemptCounter {
+    /// An attempt that succeeded is not held against the address: a center's many operators
+    /// behind one address each sign in, and only failures and refusals count.
+    pub fn forgive(&mut self, addr: IpAddr) {
+        if let Some(q) = self.seen.get_mut(&addr) {
+            q.pop_back();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +215,20 @@ mod tests {
             Attempt::Allowed { .. }
         ));
         assert_eq!(c.attempt(a, t0 + Duration::from_secs(60)), Attempt::Refused);
+    }
+
+    #[test]
+    fn successful_attempts_do_not_count() {
+        let mut c = AttemptCounter::new(2);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..10 {
+            assert!(matches!(c.attempt(a, t0), Attempt::Allowed { .. }));
+            c.forgive(a);
+        }
+        assert!(matches!(c.attempt(a, t0), Attempt::Allowed { .. }));
+        assert!(matches!(c.attempt(a, t0), Attempt::Allowed { .. }));
+        assert_eq!(c.attempt(a, t0), Attempt::Refused);
     }
 
     #[test]
