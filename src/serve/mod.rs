@@ -88,6 +88,9 @@ impl Server {
     }
 }
 
+/// How long a connection may take from its first byte to a successful authentication.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The SSH configuration: the host key, public key and password authentication only, russh's
 /// constant rejection time, keepalives that find a half-open connection within a minute.
 pub fn ssh_config(host_key: russh::keys::PrivateKey) -> russh::server::Config {
@@ -143,13 +146,48 @@ pub async fn accept_loop(
         let pool = srv.pool.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            match russh::server::run_stream(config, socket, handler).await {
-                Ok(session) => {
-                    if let Err(e) = session.await {
-                        tracing::debug!("ssh: connection from {peer} ended: {e}");
+            // A client that never sends its SSH greeting would hold its slot for ever.
+            let started = tokio::time::timeout(
+                AUTH_TIMEOUT,
+                russh::server::run_stream(config, socket, handler),
+            );
+            match started.await {
+                Ok(Ok(session)) => {
+                    let handle = session.handle();
+                    tokio::pin!(session);
+                    let deadline = tokio::time::sleep(AUTH_TIMEOUT);
+                    tokio::pin!(deadline);
+                    let mut checked = false;
+                    loop {
+                        tokio::select! {
+                            r = &mut session => {
+                                if let Err(e) = r {
+                                    tracing::debug!("ssh: connection from {peer} ended: {e}");
+                                }
+                                break;
+                            }
+                            _ = &mut deadline, if !checked => {
+                                checked = true;
+                                let authed = signed_in
+                                    .lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .is_some();
+                                if !authed {
+                                    tracing::info!("ssh: {peer} did not authenticate in time");
+                                    let _ = handle
+                                        .disconnect(
+                                            russh::Disconnect::ByApplication,
+                                            "authentication timeout".into(),
+                                            "en".into(),
+                                        )
+                                        .await;
+                                }
+                            }
+                        }
                     }
                 }
-                Err(e) => tracing::debug!("ssh: handshake with {peer} failed: {e}"),
+                Ok(Err(e)) => tracing::debug!("ssh: handshake with {peer} failed: {e}"),
+                Err(_) => tracing::info!("ssh: {peer} sent no SSH greeting in time"),
             }
             // The connection is gone (quit, exec done, client killed, keepalives unanswered):
             // its sign-out, before the session's slot is given back.
