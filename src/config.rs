@@ -90,6 +90,14 @@ pub struct Settings {
     pub max_materials: Setting<u32>,
     /// The largest file an importer reads, in MB (`import.max_file_mb`, default 64).
     pub max_file_mb: Setting<u32>,
+    /// `onewindow serve`: the address and port the SSH server listens on (`serve.listen`).
+    pub serve_listen: Setting<String>,
+    /// `onewindow serve`: the most sessions at once (`serve.max_sessions`, default 50).
+    pub serve_max_sessions: Setting<u32>,
+    /// `onewindow serve`: authentication attempts one source address may make a minute.
+    pub serve_auth_per_minute: Setting<u32>,
+    /// `onewindow serve`: the database connections all sessions share (`serve.pool_size`).
+    pub serve_pool_size: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -144,6 +152,27 @@ struct FileConfig {
     catalogue: FileCatalogue,
     #[serde(default)]
     import: FileImport,
+    #[serde(default)]
+    serve: FileServe,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileServe {
+    listen: Option<Spanned<String>>,
+    max_sessions: Option<Spanned<i64>>,
+    auth_per_minute: Option<Spanned<i64>>,
+    pool_size: Option<Spanned<i64>>,
+}
+
+/// `serve.listen`: HOST:PORT, checked when read so a typo fails with its line.
+pub fn check_listen(v: &str) -> Result<String, String> {
+    match v.trim().parse::<std::net::SocketAddr>() {
+        Ok(a) => Ok(a.to_string()),
+        Err(_) => Err(format!(
+            "`{v}` is not an address and port such as 127.0.0.1:2222 or [::1]:2222"
+        )),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -350,6 +379,10 @@ impl Settings {
                 crate::domain::catalogue::item_file::DEFAULT_MAX_MATERIALS as u32,
             ),
             max_file_mb: Setting::default(crate::files::DEFAULT_MAX_FILE_MB),
+            serve_listen: Setting::default("127.0.0.1:2222".to_string()),
+            serve_max_sessions: Setting::default(50),
+            serve_auth_per_minute: Setting::default(10),
+            serve_pool_size: Setting::default(10),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -571,6 +604,38 @@ impl Settings {
         )? {
             self.max_file_mb.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.serve.listen,
+            "serve.listen",
+            |l| check_listen(l),
+            &file_err,
+        )? {
+            self.serve_listen.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.serve.max_sessions,
+            "serve.max_sessions",
+            |n| check_range(*n, 1, 10_000),
+            &file_err,
+        )? {
+            self.serve_max_sessions.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.serve.auth_per_minute,
+            "serve.auth_per_minute",
+            |n| check_range(*n, 1, 1000),
+            &file_err,
+        )? {
+            self.serve_auth_per_minute.set(v, src());
+        }
+        if let Some(v) = take(
+            &cfg.serve.pool_size,
+            "serve.pool_size",
+            |n| check_range(*n, 2, 500),
+            &file_err,
+        )? {
+            self.serve_pool_size.set(v, src());
+        }
         Ok(())
     }
 
@@ -639,6 +704,14 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_IMPORT_MAX_FILE_MB") {
             let n = check_range(num(var, &v)?, 1, 4096).map_err(bad(var))?;
             self.max_file_mb.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_SERVE_LISTEN") {
+            self.serve_listen
+                .set(check_listen(&v).map_err(bad(var))?, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_SERVE_MAX_SESSIONS") {
+            let n = check_range(num(var, &v)?, 1, 10_000).map_err(bad(var))?;
+            self.serve_max_sessions.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOCK_TIMEOUT_MS") {
             let n = check_range(num(var, &v)?, 100, 600_000).map_err(bad(var))?;
@@ -799,6 +872,26 @@ impl Settings {
                 "import.max_file_mb",
                 self.max_file_mb.value.to_string(),
                 &self.max_file_mb.source,
+            ),
+            (
+                "serve.listen",
+                self.serve_listen.value.clone(),
+                &self.serve_listen.source,
+            ),
+            (
+                "serve.max_sessions",
+                self.serve_max_sessions.value.to_string(),
+                &self.serve_max_sessions.source,
+            ),
+            (
+                "serve.auth_per_minute",
+                self.serve_auth_per_minute.value.to_string(),
+                &self.serve_auth_per_minute.source,
+            ),
+            (
+                "serve.pool_size",
+                self.serve_pool_size.value.to_string(),
+                &self.serve_pool_size.source,
             ),
         ];
         let effective_theme = if self.no_color {

@@ -11,5 +11,6 @@ pub mod domain;
 pub mod files;
 pub mod i18n;
 pub mod logging;
+pub mod serve;
 pub mod store;
 pub mod ui;

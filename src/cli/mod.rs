@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod fees;
 pub mod routing;
+pub mod serve;
 pub mod time;
 pub mod trading;
 pub mod tui;
@@ -124,6 +125,9 @@ pub enum Cmd {
     /// The server's sign-in, password and lookup rules: show, set KEY=VALUE… (administrators).
     #[command(subcommand)]
     Policy(accounts::policy::PolicyCmd),
+    /// The TUI over onewindow's own SSH server: operators connect with ssh, holding no database
+    /// credential (docs/operations.md).
+    Serve(serve::ServeArgs),
 }
 
 impl GlobalArgs {
@@ -206,6 +210,7 @@ pub fn main() -> ExitCode {
             Some(Cmd::Trade(c)) => trading::run(&settings, c).await,
             Some(Cmd::Operator(c)) => accounts::operator::run(&settings, c).await,
             Some(Cmd::Policy(c)) => accounts::policy::run(&settings, c).await,
+            Some(Cmd::Serve(a)) => serve::run(&settings, a).await,
         }
     });
     // Background tasks (health monitor, pool) must not keep the process alive.

@@ -7,5 +7,6 @@ pub mod catalogue;
 pub mod fees;
 pub mod file_text;
 pub mod routing;
+pub mod serve;
 pub mod time;
 pub mod trading;

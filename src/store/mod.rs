@@ -12,6 +12,7 @@ pub mod local_pg;
 pub mod roles;
 pub mod routing;
 pub mod seed;
+pub mod serve;
 pub mod time;
 pub mod trading;
 

@@ -16,6 +16,9 @@ use crate::store::accounts::manage::{self, NewOperator};
 
 #[derive(Debug, Subcommand)]
 pub enum OperatorCmd {
+    /// Operators' SSH public keys for `onewindow serve`: add, list, revoke (administrators).
+    #[command(subcommand)]
+    Key(crate::cli::serve::keys::KeyCmd),
     /// Add an operator (administrators). The initial password is asked for (or read from
     /// ONEWINDOW_NEW_PASSWORD / standard input); the operator must change it at the first sign-in.
     Add {
@@ -92,6 +95,10 @@ fn roles(arg: &str) -> Result<Vec<Role>, Failure> {
 }
 
 pub async fn run(settings: &Settings, cmd: OperatorCmd) -> Result<(), Failure> {
+    let cmd = match cmd {
+        OperatorCmd::Key(k) => return crate::cli::serve::keys::run(settings, k).await,
+        other => other,
+    };
     // Bad input is refused before the database is opened or anyone signs in.
     let parsed_roles = match &cmd {
         OperatorCmd::Add { roles: r, .. } | OperatorCmd::Roles { roles: r, .. } => roles(r)?,

@@ -22,11 +22,9 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(s.width())))
 }
 
-pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
-    let target = Target::from_settings(settings)?;
-    let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
-    let hits = lookup::lookup(&pool, me.operator_id, &a.query, a.limit).await?;
+/// The hits as the command prints them: a header and one aligned line each (also what
+/// `ssh … lookup TEXT` prints through `onewindow serve`).
+pub fn table(hits: &[lookup::Hit]) -> Vec<String> {
     let rows: Vec<[String; 6]> = hits
         .iter()
         .map(|h| {
@@ -50,9 +48,22 @@ pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
                 .unwrap_or(0)
         })
         .collect();
-    for r in std::iter::once(&header).chain(rows.iter()) {
-        let line: Vec<String> = r.iter().zip(&widths).map(|(s, w)| pad(s, *w)).collect();
-        outln!("{}", line.join("  ").trim_end());
+    std::iter::once(&header)
+        .chain(rows.iter())
+        .map(|r| {
+            let line: Vec<String> = r.iter().zip(&widths).map(|(s, w)| pad(s, *w)).collect();
+            line.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+pub async fn run(settings: &Settings, a: LookupArgs) -> Result<(), Failure> {
+    let target = Target::from_settings(settings)?;
+    let pool = crate::cli::open_database(&target, 2).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
+    let hits = lookup::lookup(&pool, me.operator_id, &a.query, a.limit).await?;
+    for line in table(&hits) {
+        outln!("{line}");
     }
     if hits.is_empty() {
         errln!("nothing found for \"{}\"", a.query.trim());

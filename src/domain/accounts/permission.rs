@@ -54,6 +54,8 @@ pub enum Permission {
     PublishNotice,
     /// Allow one notice shorter than the law, with a reason (audited, a finding): supervisors.
     OverrideNoticePeriod,
+    /// Add and revoke operators' SSH keys for `onewindow serve`: administrators.
+    ManageOperatorKeys,
 }
 
 /// Administrators manage the system but do not decide or work cases; supervisors watch but do
@@ -64,7 +66,8 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         Permission::ManageCatalog
         | Permission::ManageCalendar
         | Permission::ManageOperators
-        | Permission::ManagePolicy => matches!(r, Role::Admin),
+        | Permission::ManagePolicy
+        | Permission::ManageOperatorKeys => matches!(r, Role::Admin),
         Permission::ReceiveCase => matches!(r, Role::WindowClerk | Role::ChiefRep),
         Permission::WorkCase => matches!(r, Role::WindowClerk | Role::ChiefRep | Role::Reviewer),
         Permission::DecideInstant | Permission::ReassignCase | Permission::ExtendLimit => {
