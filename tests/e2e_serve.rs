@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::pty::Session;
-use common::{bin, pool_url, run};
+use common::{app_url, bin, run};
 use onewindow::store::seed;
 use portable_pty::PtySize;
 use sqlx::PgPool;
@@ -198,7 +198,7 @@ async fn wait_action(pool: &PgPool, action: &str) -> serde_json::Value {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_registered_key_lands_in_the_tui_as_its_operator_and_a_resize_redraws(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let (srv, key, s) = tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let key = srv.key_for("clerk");
@@ -267,7 +267,7 @@ async fn a_registered_key_lands_in_the_tui_as_its_operator_and_a_resize_redraws(
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn five_wrong_passwords_over_ssh_lock_the_account(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let srv = tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let mut s = srv.tty(None, "chief", 80, 24, &[]);
@@ -313,7 +313,7 @@ async fn five_wrong_passwords_over_ssh_lock_the_account(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn forwarding_and_no_session_are_refused_and_audited(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let srv = tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let key = srv.key_for("clerk");
@@ -391,7 +391,7 @@ async fn exec_lookup_prints_masked_hits_and_anything_else_is_refused(pool: PgPoo
     .fetch_one(&pool)
     .await
     .unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let srv = tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let key = srv.key_for("clerk");
@@ -435,7 +435,7 @@ async fn exec_lookup_prints_masked_hits_and_anything_else_is_refused(pool: PgPoo
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn killing_the_client_ends_the_session_and_writes_the_logout(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     let srv = tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let key = srv.key_for("supervisor");
@@ -456,7 +456,7 @@ async fn killing_the_client_ends_the_session_and_writes_the_logout(pool: PgPool)
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn no_color_at_80x24_and_chinese_from_the_clients_lang(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let key = srv.key_for("clerk");
@@ -527,7 +527,7 @@ fn unclaimed(s: &Session) -> Option<usize> {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn two_sessions_on_one_server_see_each_others_claim_live(pool: PgPool) {
     seed::seed(&pool, 42, 200).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let srv = Server::start(&url);
         let clerk_key = srv.key_for("clerk");
@@ -567,7 +567,7 @@ async fn two_sessions_on_one_server_see_each_others_claim_live(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn connections_beyond_max_sessions_are_closed_and_audited(pool: PgPool) {
     seed::seed(&pool, 42, 0).await.unwrap();
-    let url = pool_url(&pool);
+    let url = app_url(&pool).await;
     tokio::task::spawn_blocking(move || {
         let home = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(home.path().join("config/onewindow")).unwrap();

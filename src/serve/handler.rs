@@ -37,6 +37,9 @@ pub struct Authed {
     pub operator: Operator,
     pub method: &'static str,
     pub fingerprint: Option<String>,
+    /// The password was right but an administrator set or reset it: the session opens on the
+    /// forced change of password, as the local sign-in does.
+    pub must_change: bool,
 }
 
 #[derive(Default)]
@@ -179,6 +182,8 @@ impl Handler for Conn {
                     operator: op,
                     method: "publickey",
                     fingerprint: Some(fp),
+                    // A key is registered by an administrator for an account in use.
+                    must_change: false,
                 });
                 Ok(Auth::Accept)
             }
@@ -200,7 +205,11 @@ impl Handler for Conn {
         };
         // The TUI's own sign-in: argon2, the server's lockout, login.* audit rows.
         match operators::login(&self.srv.pool, user, password, Purpose::Login).await {
-            Ok(LoginOutcome::Ok(op)) => {
+            Ok(outcome @ (LoginOutcome::Ok(_) | LoginOutcome::MustChange(_))) => {
+                let must_change = matches!(outcome, LoginOutcome::MustChange(_));
+                let (LoginOutcome::Ok(op) | LoginOutcome::MustChange(op)) = outcome else {
+                    return Ok(again());
+                };
                 let detail = json!({ "method": "password", "source": self.source() });
                 if let Err(e) =
                     store::record(&self.srv.pool, Some(op.operator_id), "ssh.login", detail).await
@@ -214,6 +223,7 @@ impl Handler for Conn {
                     operator: op,
                     method: "password",
                     fingerprint: None,
+                    must_change,
                 });
                 Ok(Auth::Accept)
             }

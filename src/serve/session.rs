@@ -111,7 +111,11 @@ pub async fn run(
     // Signed in by the SSH authentication: the same state a password sign-in leaves.
     for task in app.update(Action::LoginDone {
         purpose: Purpose::Login,
-        result: Ok(LoginOutcome::Ok(op.clone())),
+        result: Ok(if start.authed.must_change {
+            LoginOutcome::MustChange(op.clone())
+        } else {
+            LoginOutcome::Ok(op.clone())
+        }),
     }) {
         runner.spawn(task);
     }

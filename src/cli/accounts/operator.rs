@@ -162,6 +162,8 @@ pub async fn run(settings: &Settings, cmd: OperatorCmd) -> Result<(), Failure> {
                     .join(",")
             );
         }
+        // Dispatched to cli::serve::keys before anything is opened.
+        OperatorCmd::Key(_) => {}
         OperatorCmd::List => {
             let rows = manage::list(&pool, me.operator_id).await.map_err(failure)?;
             outln!(
