@@ -281,4 +281,38 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         )),
         "{out}"
     );
+
+    // A bidder registers; the list is sealed, names and number, on the command line too.
+    let first17 = "91341100MA3A5B7C0";
+    let bidder = format!(
+        "{first17}{}",
+        onewindow::domain::cases::validate::credit_code_check(first17).unwrap()
+    );
+    let (code, _, err) = run(as_op(h, &url, "tclerk").args([
+        "trade",
+        "registration",
+        "add",
+        &udc,
+        "--credit-code",
+        &bidder,
+        "--name",
+        "甲建设公司",
+        "--bank",
+        "县农商银行",
+        "--account",
+        "6228480012345678",
+        "--contact",
+        "王经理",
+        "--phone",
+        "13800001111",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) =
+        run(as_op(h, &url, "tclerk").args(["trade", "registration", "list", &udc]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("sealed until the opening"), "{out}");
+    assert!(
+        !out.contains("甲建设公司") && !out.contains('1'),
+        "neither names nor a count: {out}"
+    );
 }

@@ -3,6 +3,7 @@
 
 mod notices;
 mod projects;
+mod registrations;
 mod rules;
 mod venues;
 
@@ -25,6 +26,9 @@ pub enum TradeCmd {
     /// Notices and publicity: publish (the period checked), a supervisor's override, the list.
     #[command(subcommand)]
     Notice(notices::NoticeCmd),
+    /// Bidders' registrations (报名), sealed until the opening.
+    #[command(subcommand)]
+    Registration(registrations::RegistrationCmd),
     /// Opening and evaluation rooms: add one (administrators), book one, list bookings.
     #[command(subcommand)]
     Venue(venues::VenueCmd),
@@ -36,6 +40,7 @@ pub async fn run(settings: &Settings, cmd: TradeCmd) -> Result<(), Failure> {
         TradeCmd::Period(a) => rules::period(settings, a).await,
         TradeCmd::Project(c) => projects::run(settings, c).await,
         TradeCmd::Notice(c) => notices::run(settings, c).await,
+        TradeCmd::Registration(c) => registrations::run(settings, c).await,
         TradeCmd::Venue(c) => venues::run(settings, c).await,
     }
 }

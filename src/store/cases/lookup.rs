@@ -360,22 +360,25 @@ pub struct Access {
     pub reason: String,
 }
 
-/// The access log, newest first: supervisors. Reveals of personal data, and the reports of
-/// lookups that look like enumeration (their reason begins with "! ").
+/// The access log, newest first: supervisors. Reveals of personal data, of a section's sealed
+/// registrations (the section's code in the case column), and the reports of lookups that look
+/// like enumeration (their reason begins with "! ").
 pub async fn access_log(pool: &PgPool, viewer: i64, limit: i64) -> Result<Vec<Access>, StoreError> {
     actor(pool, viewer)
         .await?
         .require(Permission::SeeAllCases)?;
     Ok(sqlx::query_as(
         "select a.audit_id, a.at, o.code as operator_code, o.name as operator_name,
-                coalesce(c.case_no, '') as case_no,
+                coalesce(c.case_no,
+                         case when a.entity = 'trade_section' then a.entity_id end, '') as case_no,
                 case when a.action = 'lookup.pattern'
                      then '! ' || coalesce(a.detail->>'reason', '')
                      else coalesce(a.detail->>'reason', '') end as reason
          from audit_log a
          join operators o using (operator_id)
-         left join cases c on a.entity = 'case' and c.case_id = a.entity_id::bigint
-         where a.action in ('personal.reveal', 'lookup.pattern')
+         left join cases c on a.entity = 'case'
+             and c.case_id = case when a.entity = 'case' then a.entity_id::bigint end
+         where a.action in ('personal.reveal', 'lookup.pattern', 'trade.registrations.reveal')
          order by a.audit_id desc limit $1",
     )
     .bind(limit)

@@ -4,5 +4,6 @@
 
 pub mod notices;
 pub mod projects;
+pub mod registrations;
 pub mod rules;
 pub mod venues;
