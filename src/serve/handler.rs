@@ -204,12 +204,10 @@ impl Handler for Conn {
             return Ok(again());
         };
         // The TUI's own sign-in: argon2, the server's lockout, login.* audit rows.
-        match operators::login(&self.srv.pool, user, password, Purpose::Login).await {
-            Ok(outcome @ (LoginOutcome::Ok(_) | LoginOutcome::MustChange(_))) => {
-                let must_change = matches!(outcome, LoginOutcome::MustChange(_));
-                let (LoginOutcome::Ok(op) | LoginOutcome::MustChange(op)) = outcome else {
-                    return Ok(again());
-                };
+        let outcome = operators::login(&self.srv.pool, user, password, Purpose::Login).await;
+        let must_change = matches!(outcome, Ok(LoginOutcome::MustChange(_)));
+        match outcome {
+            Ok(LoginOutcome::Ok(op) | LoginOutcome::MustChange(op)) => {
                 let detail = json!({ "method": "password", "source": self.source() });
                 if let Err(e) =
                     store::record(&self.srv.pool, Some(op.operator_id), "ssh.login", detail).await

@@ -2,6 +2,7 @@
 //! sections, venues. Every change is one transaction with its permission check, audit row and
 //! NOTIFY.
 
+mod fields;
 pub mod notices;
 pub mod projects;
 pub mod registrations;

@@ -11,6 +11,8 @@ use crate::store::StoreError;
 use crate::store::accounts::permission::require;
 use crate::store::audit::{self, NewAudit};
 
+use super::fields::{credit_code_problem, optional, text};
+
 /// A project as the registration form or `trade project add` gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProject {
@@ -36,50 +38,6 @@ pub struct Registered {
     /// Set when this tenderer's projects of the line and fiscal year, each under the threshold,
     /// now add up past it: the sum, recorded as a finding.
     pub split_sum_fen: Option<i64>,
-}
-
-fn text(field: &'static str, v: &str, max: usize) -> Result<String, StoreError> {
-    let t = v.trim();
-    let n = t.chars().count();
-    if n == 0 || n > max {
-        return Err(StoreError::Invalid {
-            field,
-            reason: format!("must be 1 to {max} characters"),
-        });
-    }
-    if t.chars().any(char::is_control) {
-        return Err(StoreError::Invalid {
-            field,
-            reason: "holds a control character".into(),
-        });
-    }
-    Ok(t.to_string())
-}
-
-fn optional(
-    field: &'static str,
-    v: &Option<String>,
-    max: usize,
-) -> Result<Option<String>, StoreError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => text(field, t, max).map(Some),
-    }
-}
-
-/// What is wrong with a unified social credit code (GB 32100-2015), said in the message.
-fn credit_code_problem(e: crate::domain::cases::validate::IdError) -> &'static str {
-    use crate::domain::cases::validate::IdError;
-    match e {
-        IdError::Length => "a unified social credit code has 18 characters",
-        IdError::BadCharacter => {
-            "a unified social credit code has digits and capital letters other than I, O, S, V, Z"
-        }
-        IdError::CheckCharacter => {
-            "the check character (the 18th) does not match the first 17: a typing error"
-        }
-        IdError::UnknownRegion | IdError::BadBirthDate => "not a unified social credit code",
-    }
 }
 
 /// Registers a project (trading clerks, the director): the threshold rule of the rule set in

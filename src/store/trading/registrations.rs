@@ -11,6 +11,8 @@ use crate::store::StoreError;
 use crate::store::accounts::permission::{actor, require};
 use crate::store::audit::{self, NewAudit};
 
+use super::fields::{optional, text};
+
 /// A bidder's registration as the clerk takes it down.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRegistration {
@@ -23,29 +25,6 @@ pub struct NewRegistration {
     pub contact_email: Option<String>,
     pub agent_name: Option<String>,
     pub project_manager: Option<String>,
-}
-
-fn text(field: &'static str, v: &str, max: usize) -> Result<String, StoreError> {
-    let t = v.trim();
-    let n = t.chars().count();
-    if n == 0 || n > max || t.chars().any(char::is_control) {
-        return Err(StoreError::Invalid {
-            field,
-            reason: format!("must be 1 to {max} characters"),
-        });
-    }
-    Ok(t.to_string())
-}
-
-fn optional(
-    field: &'static str,
-    v: &Option<String>,
-    max: usize,
-) -> Result<Option<String>, StoreError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => text(field, t, max).map(Some),
-    }
 }
 
 /// Registers a bidder for a section (trading clerks, the director), before the bid deadline.
