@@ -30,8 +30,8 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
     onewindow::store::seed::seed(&pool, 5, 0).await.unwrap();
     sqlx::query(
         "insert into operators (code, name, department_id, roles, password_hash)
-         select 'tclerk', '交易登记员', department_id, array['trading_clerk'], password_hash
-         from operators where code = 'admin'",
+         select c, '交易登记员', department_id, array['trading_clerk'], password_hash
+         from operators, unnest(array['tclerk', 'tclerk2']) as c where code = 'admin'",
     )
     .execute(&pool)
     .await
@@ -315,4 +315,54 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         !out.contains("甲建设公司") && !out.contains('1'),
         "neither names nor a count: {out}"
     );
+
+    // The queue: one clerk claims, a second claimer exits 1; the project is the first's, with
+    // the notice's end as its next date; an old version exits 1; the holder gives it back.
+    let (code, out, err) =
+        run(as_op(h, &url, "tclerk").args(["trade", "project", "claim", &project]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("claimed"), "{out}");
+    let (code, _, err) =
+        run(as_op(h, &url, "tclerk2").args(["trade", "project", "claim", &project]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("someone else holds it"), "{err}");
+    let (code, out, err) =
+        run(as_op(h, &url, "tclerk2").args(["trade", "project", "list", "--scope", "mine"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "only the header: {out}");
+    let (code, out, err) =
+        run(as_op(h, &url, "tclerk").args(["trade", "project", "list", "--scope", "mine"]));
+    assert_eq!(code, 0, "{err}");
+    let row = out.lines().find(|l| l.starts_with(&project)).expect(&out);
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cols[7], "tclerk", "{row}");
+    assert_eq!(
+        (cols[9], cols[10]),
+        ("notice_end", "2100-01-01 00:00"),
+        "{row}"
+    );
+    let version: i32 = cols[8].parse().unwrap();
+    let give_back = |v: i32| {
+        run(as_op(h, &url, "tclerk").args([
+            "trade",
+            "project",
+            "give-back",
+            &project,
+            "--version",
+            &v.to_string(),
+        ]))
+    };
+    let (code, _, err) = give_back(version - 1);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("changed by someone else"), "{err}");
+    let (code, _, err) = give_back(version);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) =
+        run(as_op(h, &url, "tclerk2").args(["trade", "project", "list", "--scope", "unclaimed"]));
+    assert_eq!(code, 0);
+    assert!(out.contains(&project), "{out}");
+    let (code, _, err) =
+        run(as_op(h, &url, "tclerk").args(["trade", "project", "list", "--scope", "held"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--scope"), "{err}");
 }

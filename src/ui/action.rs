@@ -43,8 +43,17 @@ pub enum Action {
     },
     DepartmentsLoaded(Result<Vec<DepartmentRow>, TaskError>),
     AuditLoaded(Result<Vec<AuditEntry>, TaskError>),
-    /// The trading center's registration list, newest first.
-    TradingLoaded(Result<Vec<crate::store::trading::projects::ProjectRow>, TaskError>),
+    /// A scope of the trading center's queue (shown only if it is still the scope on screen).
+    TradingLoaded {
+        scope: crate::store::trading::queue::Scope,
+        result: Result<Vec<crate::store::trading::queue::QueueRow>, TaskError>,
+    },
+    /// The answer to a project's claim or give-back: `Ok(true)` done, `Ok(false)` someone else
+    /// holds it or it is closed.
+    TradeClaimDone {
+        claim: bool,
+        result: Result<bool, TaskError>,
+    },
     /// The answer to "change my password": done, refused (which field, which rule), or failed.
     PasswordChanged(Result<Result<(), ChangeRefused>, TaskError>),
     QueueLoaded {
@@ -163,6 +172,16 @@ pub enum Task {
     /// The audit trail as `viewer` may see it (the store checks the permission again).
     LoadTrading {
         viewer: i64,
+        scope: crate::store::trading::queue::Scope,
+    },
+    ClaimTrade {
+        viewer: i64,
+        project: String,
+    },
+    GiveBackTrade {
+        viewer: i64,
+        project: String,
+        version: i32,
     },
     LoadAudit {
         viewer: i64,
@@ -415,9 +434,25 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("card_id", card_id)
                 .finish(),
-            Task::LoadTrading { viewer } => f
+            Task::LoadTrading { viewer, scope } => f
                 .debug_struct("LoadTrading")
                 .field("viewer", viewer)
+                .field("scope", scope)
+                .finish(),
+            Task::ClaimTrade { viewer, project } => f
+                .debug_struct("ClaimTrade")
+                .field("viewer", viewer)
+                .field("project", project)
+                .finish(),
+            Task::GiveBackTrade {
+                viewer,
+                project,
+                version,
+            } => f
+                .debug_struct("GiveBackTrade")
+                .field("viewer", viewer)
+                .field("project", project)
+                .field("version", version)
                 .finish(),
             Task::LoadAudit { viewer } => {
                 f.debug_struct("LoadAudit").field("viewer", viewer).finish()
@@ -509,6 +544,7 @@ impl Task {
             Task::LoadDepartments => "departments",
             Task::LoadAudit { .. } => "audit",
             Task::LoadTrading { .. } => "trading",
+            Task::ClaimTrade { .. } | Task::GiveBackTrade { .. } => "trade_claim",
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",
             Task::LoadGuide { .. } => "guide",

@@ -81,7 +81,7 @@ pub struct App {
 
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
-    pub trading: ListView<crate::store::trading::projects::ProjectRow>,
+    pub trading: crate::ui::screens::trading::TradingState,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
     pub routing: crate::ui::screens::routing::RoutingState,
@@ -141,7 +141,7 @@ impl App {
             last_input: Duration::ZERO,
             departments: ListView::default(),
             audit: ListView::default(),
-            trading: ListView::default(),
+            trading: Default::default(),
             board: ListView::default(),
             notices: ListView::default(),
             routing: Default::default(),
@@ -316,10 +316,9 @@ impl App {
                 if self.screen == Screen::Routing && (entity == "case" || any) {
                     tasks.extend(self.reload_routing());
                 }
-                // A project registered or changed elsewhere: the list follows.
+                // A project registered, claimed or changed elsewhere: the list follows.
                 if self.screen == Screen::Trading && (entity.starts_with("trade_") || any) {
-                    self.trading.loading = true;
-                    tasks.push(Task::LoadTrading { viewer });
+                    tasks.extend(self.reload_trading());
                 }
                 let cards = entity == "supervision" || entity == "card" || any;
                 if self.screen == Screen::Overdue && (entity == "case" || cards) {
@@ -446,12 +445,17 @@ impl App {
                 self.audit.loaded(r);
                 tasks
             }
-            Action::TradingLoaded(r) => {
+            Action::TradingLoaded { scope, result } => {
                 self.dirty = true;
-                self.note_connection(&r);
-                let tasks = self.note_connection_ok(&r);
-                self.trading.loaded(r);
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.trading_loaded(scope, result);
                 tasks
+            }
+            Action::TradeClaimDone { claim, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.trade_claim_done(claim, result)
             }
         }
     }
@@ -533,7 +537,7 @@ impl App {
             Screen::Home | Screen::Intake => None,
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
-            Screen::Trading => self.trading.error.as_ref(),
+            Screen::Trading => self.trading.view.error.as_ref(),
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),

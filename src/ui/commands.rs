@@ -94,6 +94,7 @@ impl App {
                 self.recon_all = vec![];
                 self.recon_totals = Default::default();
                 self.routing = Default::default();
+                self.trading = Default::default();
                 self.recon = ListView::default();
                 self.lookup = None;
                 self.password = None;
@@ -315,6 +316,10 @@ impl App {
             Command::Release if self.screen == Screen::Queue => self.release_selected(),
             Command::NextQueue if self.screen == Screen::Queue => self.switch_queue(1),
             Command::PrevQueue if self.screen == Screen::Queue => self.switch_queue(-1),
+            Command::Claim if self.screen == Screen::Trading => self.claim_trade(),
+            Command::Release if self.screen == Screen::Trading => self.give_back_trade(),
+            Command::NextQueue if self.screen == Screen::Trading => self.switch_trade_scope(1),
+            Command::PrevQueue if self.screen == Screen::Trading => self.switch_trade_scope(-1),
             Command::Claim | Command::Release | Command::NextQueue | Command::PrevQueue => vec![],
         }
     }
@@ -349,7 +354,7 @@ impl App {
         match self.screen {
             Screen::Departments => self.departments.move_by(delta),
             Screen::Audit => self.audit.move_by(delta),
-            Screen::Trading => self.trading.move_by(delta),
+            Screen::Trading => self.trading.view.move_by(delta),
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
@@ -465,15 +470,7 @@ impl App {
                 }
                 None => vec![],
             },
-            Screen::Trading => match &self.session {
-                Some(op) => {
-                    self.trading.loading = true;
-                    vec![Task::LoadTrading {
-                        viewer: op.operator_id,
-                    }]
-                }
-                None => vec![],
-            },
+            Screen::Trading => self.reload_trading(),
             Screen::Audit => match &self.session {
                 Some(op) => {
                     self.audit.loading = true;

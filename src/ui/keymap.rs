@@ -225,10 +225,11 @@ pub enum Context {
     Report,
     Reconcile,
     Routing,
+    Trading,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Login,
         Context::List,
@@ -239,6 +240,7 @@ impl Context {
         Context::Report,
         Context::Reconcile,
         Context::Routing,
+        Context::Trading,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -252,6 +254,7 @@ impl Context {
             Context::Report => "report",
             Context::Reconcile => "reconcile",
             Context::Routing => "routing",
+            Context::Trading => "trading",
         }
     }
 }
@@ -480,6 +483,8 @@ struct File {
     reconcile: Vec<FileBinding>,
     #[serde(default)]
     routing: Vec<FileBinding>,
+    #[serde(default)]
+    trading: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -551,6 +556,7 @@ impl Keymap {
             (Context::Report, file.report),
             (Context::Reconcile, file.reconcile),
             (Context::Routing, file.routing),
+            (Context::Trading, file.trading),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

@@ -24,7 +24,7 @@ pub enum Screen {
     Reconcile,
     /// Parallel approval: my department's branches and lead decisions, and a case's route.
     Routing,
-    /// The trading center's registration list (trading staff, supervisors, administrators).
+    /// The trading center's queue of projects (trading staff, supervisors, administrators).
     Trading,
 }
 
@@ -87,10 +87,10 @@ impl Screen {
             | Screen::Departments
             | Screen::Audit
             | Screen::Overdue
-            | Screen::Access
-            | Screen::Trading => {
+            | Screen::Access => {
                 vec![Context::List]
             }
+            Screen::Trading => vec![Context::Trading, Context::List],
             Screen::Notices => vec![Context::Notices, Context::List],
             Screen::Report => vec![Context::Report, Context::List],
             Screen::Reconcile => vec![Context::Reconcile, Context::Report, Context::List],

@@ -14,13 +14,13 @@ use crate::domain::time::calendar::Thresholds;
 use crate::store::{
     accounts, accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue,
     fees, fees::exceptions as fee_exceptions, routing, routing::view as routing_view,
-    time::limits as time_limits, time::report, time::supervision,
+    time::limits as time_limits, time::report, time::supervision, trading::queue as trade_queue,
 };
 use crate::ui::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
-/// The registration list's rows: the newest projects.
+/// The trading queue's rows: the nearest next dates.
 const TRADING_ROWS: i64 = 500;
 /// The pause after a keystroke before the lookup queries.
 const LOOKUP_PAUSE: Duration = Duration::from_millis(150);
@@ -129,11 +129,30 @@ impl TaskRunner {
                 Task::LoadDepartments => Some(Action::DepartmentsLoaded(
                     departments::list(&pool).await.map_err(TaskError::from),
                 )),
-                Task::LoadTrading { viewer } => Some(Action::TradingLoaded(
-                    crate::store::trading::projects::list(&pool, viewer, TRADING_ROWS)
+                Task::LoadTrading { viewer, scope } => Some(Action::TradingLoaded {
+                    scope,
+                    result: trade_queue::list(&pool, viewer, scope, TRADING_ROWS)
                         .await
                         .map_err(TaskError::from),
-                )),
+                }),
+                Task::ClaimTrade { viewer, project } => Some(Action::TradeClaimDone {
+                    claim: true,
+                    result: trade_queue::claim(&pool, viewer, &project)
+                        .await
+                        .map(|o| o == trade_queue::ClaimOutcome::Claimed)
+                        .map_err(TaskError::from),
+                }),
+                Task::GiveBackTrade {
+                    viewer,
+                    project,
+                    version,
+                } => Some(Action::TradeClaimDone {
+                    claim: false,
+                    result: trade_queue::give_back(&pool, viewer, &project, version)
+                        .await
+                        .map(|()| true)
+                        .map_err(TaskError::from),
+                }),
                 Task::LoadAudit { viewer } => Some(Action::AuditLoaded(
                     audit::recent(&pool, viewer, AUDIT_ROWS)
                         .await

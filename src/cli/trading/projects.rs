@@ -1,13 +1,16 @@
-//! `trade project add|section|list`.
+//! `trade project add|section|list|claim|give-back`.
 
 use clap::{Args, Subcommand};
 
-use crate::cli::{EXIT_USAGE, Failure};
+use sqlx::PgPool;
+
+use crate::cli::{EXIT_ERROR, EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::domain::fees::receipt_file::yuan as show_yuan;
 use crate::domain::trading::kinds::{Level, Line};
 use crate::store::Target;
 use crate::store::trading::projects::{self, NewProject, NewSection};
+use crate::store::trading::queue::{self, ClaimOutcome, Scope};
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectCmd {
@@ -16,11 +19,34 @@ pub enum ProjectCmd {
     Add(AddArgs),
     /// Add a section (标段/包) to a project: the deposit within the cap, the deadline within the law.
     Section(SectionArgs),
-    /// The registration list, newest first.
+    /// The clerks' queue: the nearest next legal date (deadline, opening, a notice's end) first.
     List {
+        /// mine (projects you hold), unclaimed (open, nobody holds them) or all.
+        #[arg(long, default_value = "all", value_parser = ["mine", "unclaimed", "all"])]
+        scope: String,
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
         limit: i64,
     },
+    /// Take an open project nobody holds (trading clerks; audited). Exit 1 if someone else
+    /// holds it or it is closed.
+    Claim {
+        /// The project's code (GC2026-00012).
+        project: String,
+    },
+    /// Give a project you hold back to the pool, at the version `list` shows (audited).
+    GiveBack {
+        project: String,
+        #[arg(long)]
+        version: i32,
+    },
+}
+
+/// The database and the signed-in operator, for the commands that need nothing else.
+async fn signed_in(settings: &Settings) -> Result<(PgPool, i64), Failure> {
+    let target = Target::from_settings(settings)?;
+    let pool = crate::cli::open_database(&target, 2).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
+    Ok((pool, me.operator_id))
 }
 
 #[derive(Debug, Args)]
@@ -99,10 +125,8 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
                 fund_source: a.fund_source,
                 approval_no: a.approval_no,
             };
-            let target = Target::from_settings(settings)?;
-            let pool = crate::cli::open_database(&target, 2).await?;
-            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
-            let r = projects::register(&pool, me.operator_id, &p)
+            let (pool, me) = signed_in(settings).await?;
+            let r = projects::register(&pool, me, &p)
                 .await
                 .map_err(super::usage)?;
             outln!(
@@ -139,26 +163,31 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
                 deadline_at: deadline,
                 opening_at: opt("opening", &a.opening)?.or(deadline),
             };
-            let target = Target::from_settings(settings)?;
-            let pool = crate::cli::open_database(&target, 2).await?;
-            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
-            let done = projects::add_section(&pool, me.operator_id, a.project.trim(), &s)
+            let (pool, me) = signed_in(settings).await?;
+            let done = projects::add_section(&pool, me, a.project.trim(), &s)
                 .await
                 .map_err(super::usage)?;
             outln!("{}\tsection {}", done.unified_deal_code, done.section_no);
             Ok(())
         }
-        ProjectCmd::List { limit } => {
-            let target = Target::from_settings(settings)?;
-            let pool = crate::cli::open_database(&target, 2).await?;
-            let me = crate::cli::accounts::auth::sign_in(&pool).await?;
-            let rows = projects::list(&pool, me.operator_id, limit).await?;
+        ProjectCmd::List { scope, limit } => {
+            let scope = Scope::parse(&scope).unwrap_or(Scope::All);
+            let (pool, me) = signed_in(settings).await?;
+            let rows = queue::list(&pool, me, scope, limit).await?;
             outln!(
-                "code\tline\tlevel\tamount\tmust_enter\tstage\tsections\tholder\ttenderer\ttitle"
+                "code\tline\tlevel\tamount\tmust_enter\tstage\tsections\tholder\tversion\tnext\tnext_at\ttenderer\ttitle"
             );
             for r in rows {
+                let next_at = r
+                    .next_at
+                    .map(|t| {
+                        crate::domain::time::zone::at_center(&t)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
                 outln!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     r.project_code,
                     r.line,
                     r.level,
@@ -166,11 +195,33 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
                     if r.must_enter { "yes" } else { "no" },
                     r.stage,
                     r.sections,
-                    r.claimed_by.unwrap_or_default(),
+                    r.holder.unwrap_or_default(),
+                    r.version,
+                    r.next_what.unwrap_or_default(),
+                    next_at,
                     crate::domain::file_text::printable(&r.tenderer_name),
                     crate::domain::file_text::printable(&r.title)
                 );
             }
+            Ok(())
+        }
+        ProjectCmd::Claim { project } => {
+            let (pool, me) = signed_in(settings).await?;
+            match queue::claim(&pool, me, project.trim()).await? {
+                ClaimOutcome::Claimed => {
+                    outln!("{}\tclaimed", project.trim());
+                    Ok(())
+                }
+                ClaimOutcome::Taken => Err(Failure {
+                    code: EXIT_ERROR,
+                    message: format!("{}: someone else holds it, or it is closed", project.trim()),
+                }),
+            }
+        }
+        ProjectCmd::GiveBack { project, version } => {
+            let (pool, me) = signed_in(settings).await?;
+            queue::give_back(&pool, me, project.trim(), version).await?;
+            outln!("{}\tgiven back", project.trim());
             Ok(())
         }
     }

@@ -354,39 +354,3 @@ async fn check_times(
     }
     Ok(())
 }
-
-/// One row of the registration list.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ProjectRow {
-    pub project_code: String,
-    pub line: String,
-    pub title: String,
-    pub tenderer_name: String,
-    pub level: String,
-    pub amount_fen: i64,
-    pub must_enter: bool,
-    pub stage: String,
-    pub sections: i64,
-    pub claimed_by: Option<String>,
-}
-
-/// The registration list, newest first (anyone who reads the trading center).
-pub async fn list(
-    pool: &PgPool,
-    operator_id: i64,
-    limit: i64,
-) -> Result<Vec<ProjectRow>, StoreError> {
-    let mut conn = pool.acquire().await?;
-    require(&mut *conn, operator_id, Permission::ReadTrading).await?;
-    Ok(sqlx::query_as(
-        "select p.project_code, p.line, p.title, p.tenderer_name, p.level, p.amount_fen,
-                p.must_enter, p.stage,
-                (select count(*) from trade_sections s where s.project_id = p.project_id) as sections,
-                o.code as claimed_by
-         from trade_projects p left join operators o on o.operator_id = p.claimed_by
-         order by p.project_id desc limit $1",
-    )
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?)
-}

@@ -37,6 +37,18 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             wanted.push((Command::NextQueue, tr(app.lang, "hint.next_queue")));
             wanted.push((Command::Filter, tr(app.lang, "hint.filter")));
         }
+        (Some(op), Screen::Trading) => {
+            // Readers cannot claim: the hint would only lead to a refusal.
+            if crate::domain::accounts::permission::allows(
+                &op.roles,
+                crate::domain::accounts::permission::Permission::RegisterTrade,
+            ) {
+                wanted.push((Command::Claim, tr(app.lang, "hint.claim")));
+                wanted.push((Command::Release, tr(app.lang, "hint.release")));
+            }
+            wanted.push((Command::NextQueue, tr(app.lang, "hint.next_queue")));
+            wanted.push((Command::Refresh, tr(app.lang, "hint.refresh")));
+        }
         (Some(_), Screen::Catalogue) => {
             wanted.push((Command::Open, tr(app.lang, "hint.open")));
             wanted.push((Command::Filter, tr(app.lang, "hint.filter")));
