@@ -31,7 +31,7 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
     sqlx::query(
         "insert into operators (code, name, department_id, roles, password_hash)
          select c, '交易登记员', department_id, array['trading_clerk'], password_hash
-         from operators, unnest(array['tclerk', 'tclerk2']) as c where code = 'admin'",
+         from operators, unnest(array['tclerk2']) as c where code = 'admin'",
     )
     .execute(&pool)
     .await

@@ -86,9 +86,12 @@ async fn seed_builds_a_realistic_center(pool: PgPool) {
             "admin",
             "cashier",
             "chief_rep",
+            "deposit_accountant",
             "reviewer",
             "supervisor",
-            "window_clerk"
+            "trading_clerk",
+            "trading_director",
+            "window_clerk",
         ]
     );
     // Every window clerk sits at a window of their own department.

@@ -61,13 +61,14 @@ pub async fn run(settings: &Settings, cmd: DbCmd) -> Result<(), Failure> {
             let started = std::time::Instant::now();
             let s = store::seed::seed(&pool, a.seed, a.cases).await?;
             outln!(
-                "seeded (seed {}): {} departments, {} windows, {} operators, {} items, {} cases in {:.2}s",
+                "seeded (seed {}): {} departments, {} windows, {} operators, {} items, {} cases, {} trading projects in {:.2}s",
                 a.seed,
                 s.departments,
                 s.windows,
                 s.operators,
                 s.items,
                 s.cases,
+                s.projects,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

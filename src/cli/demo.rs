@@ -38,12 +38,13 @@ pub async fn run(settings: &Settings, a: DemoArgs) -> Result<(), Failure> {
     if !seed::is_seeded(&pool).await? {
         let s = seed::seed(&pool, a.seed, a.cases).await?;
         errln!(
-            "onewindow: demo data seeded: {} departments, {} windows, {} operators, {} items, {} cases",
+            "onewindow: demo data seeded: {} departments, {} windows, {} operators, {} items, {} cases, {} trading projects",
             s.departments,
             s.windows,
             s.operators,
             s.items,
-            s.cases
+            s.cases,
+            s.projects
         );
     }
     pool.close().await;

@@ -124,6 +124,19 @@ fn system_user_ids() -> Result<(u32, u32), LocalPgError> {
     if let Some(ids) = user_ids(SYSTEM_USER) {
         return Ok(ids);
     }
+    // Two onewindows starting at once on a new machine would both run useradd; without a lock
+    // one may read back a uid the other's rewrite of /etc/passwd then replaces (seen: initdb
+    // "could not look up effective user ID 999"). The lock is held until this function returns.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open("/run/onewindow-useradd.lock")
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| LocalPgError::NoSystemUser(format!("/run/onewindow-useradd.lock: {e}")))?;
+    if let Some(ids) = user_ids(SYSTEM_USER) {
+        return Ok(ids);
+    }
     let out = Command::new("useradd")
         .args([
             "--system",
@@ -145,8 +158,10 @@ fn system_user_ids() -> Result<(u32, u32), LocalPgError> {
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ));
     }
-    user_ids(SYSTEM_USER)
-        .ok_or_else(|| LocalPgError::NoSystemUser("useradd reported success".into()))
+    let ids = user_ids(SYSTEM_USER)
+        .ok_or_else(|| LocalPgError::NoSystemUser("useradd reported success".into()));
+    drop(lock);
+    ids
 }
 
 /// Gives a directory tree to `uid:gid` (a cluster created by an earlier onewindow, which ran it

@@ -16,25 +16,10 @@ pub fn credit(tail: &str) -> String {
     format!("{first17}{}", credit_code_check(&first17).unwrap())
 }
 
-/// A seeded center with the shipped rules and one operator of each trading role.
+/// A seeded center with the shipped rules; the demo accounts include one operator of each
+/// trading role (tclerk, taccount, tdirector).
 pub async fn center(pool: &PgPool) {
     seed::seed(pool, 5, 0).await.unwrap();
-    for (code, role) in [
-        ("tclerk", "trading_clerk"),
-        ("taccount", "deposit_accountant"),
-        ("tdirector", "trading_director"),
-    ] {
-        sqlx::query(
-            "insert into operators (code, name, department_id, roles, password_hash)
-             select $1, '交易' || $1, department_id, array[$2], password_hash
-             from operators where code = 'admin'",
-        )
-        .bind(code)
-        .bind(role)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
     let r = rules::parse(SHIPPED).unwrap();
     store_rules::import(pool, op(pool, "admin").await, &r, SHIPPED)
         .await

@@ -14,6 +14,7 @@ pub mod fees;
 pub mod items;
 pub mod routing;
 pub mod tables;
+pub mod trading;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -38,6 +39,8 @@ pub struct SeedSummary {
     pub operators: usize,
     pub items: usize,
     pub cases: u64,
+    /// Trading projects entered (none below 500 cases; docs/trading.md "Demo data").
+    pub projects: u64,
 }
 
 /// Window plan: (department index, window code, 中文名, English name).
@@ -235,12 +238,16 @@ pub async fn seed(pool: &PgPool, seed: u64, cases: u64) -> Result<SeedSummary, S
     )
     .await?;
     tx.commit().await?;
+    // The trading center through its own store functions, each its own transaction: a failure
+    // here leaves the case data seeded and says why (`demo --reset` starts again).
+    let projects = trading::seed_trading(pool, &mut rng, trading::projects_for(cases)).await?;
     Ok(SeedSummary {
         departments: dept_ids.len(),
         windows: window_ids.len(),
         operators: ops.len(),
         items: item_ids.len(),
         cases: case_count,
+        projects,
     })
 }
 

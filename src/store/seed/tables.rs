@@ -9,13 +9,17 @@ use crate::domain::accounts::role::Role;
 pub const DEMO_PASSWORD: &str = "demo1234";
 
 /// The fixed demo accounts, one per role: (code, name, department code, role).
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 6] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 9] = [
     ("clerk", "张伟", "SCJG", Role::WindowClerk),
     ("chief", "李娜", "SCJG", Role::ChiefRep),
     ("reviewer", "王芳", "ZRZY", Role::Reviewer),
     ("cashier", "刘洋", "CZJ", Role::Cashier),
     ("supervisor", "陈静", "ZXB", Role::Supervisor),
     ("admin", "赵磊", "ZXB", Role::Admin),
+    // The trading center is under the service center's office (county plan 二(四)).
+    ("tclerk", "孙丽", "ZXB", Role::TradingClerk),
+    ("taccount", "周敏", "ZXB", Role::DepositAccountant),
+    ("tdirector", "吴刚", "ZXB", Role::TradingDirector),
 ];
 
 pub(super) const CENTER: &str = "center_department";
