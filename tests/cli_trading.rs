@@ -288,7 +288,7 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         "{first17}{}",
         onewindow::domain::cases::validate::credit_code_check(first17).unwrap()
     );
-    let (code, _, err) = run(as_op(h, &url, "tclerk").args([
+    let (code, registered, err) = run(as_op(h, &url, "tclerk").args([
         "trade",
         "registration",
         "add",
@@ -365,4 +365,69 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         run(as_op(h, &url, "tclerk").args(["trade", "project", "list", "--scope", "held"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--scope"), "{err}");
+
+    // The bidder is told its sub-account; the statement is imported by the deposit accountant:
+    // a clean one exits 0, again adds nothing, one with an unknown sub-account exits 5, a bad
+    // line exits 2 naming it.
+    let sub = registered
+        .split("sub-account ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{registered}"))
+        .to_string();
+    assert!(registered.contains("deposit 20000.00 yuan"), "{registered}");
+    let paid = (chrono::Utc::now() - chrono::Duration::hours(1))
+        .with_timezone(&onewindow::domain::time::zone::CENTER)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let header = "流水号,子账号,交易金额,交易时间,对方户名,对方账号,交易方式\n";
+    let good = h.join("statement.csv");
+    std::fs::write(
+        &good,
+        format!("{header}D1,{sub},20000.00,{paid},甲建设公司,6228480012345678,转账\n"),
+    )
+    .unwrap();
+    let import = |file: &std::path::Path| {
+        run(as_op(h, &url, "taccount")
+            .args(["trade", "deposit", "import"])
+            .arg(file))
+    };
+    let (code, out, err) = import(&good);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("1 lines, 1 new") && out.contains("matched\t1\t20000.00"),
+        "{out}"
+    );
+    let (code, out, _) = import(&good);
+    assert_eq!(code, 0);
+    assert!(out.contains("0 new, 1 already imported"), "{out}");
+    let odd = h.join("odd.csv");
+    std::fs::write(
+        &odd,
+        format!("{header}D2,00000000019,300.00,{paid},无名公司,,转账\n"),
+    )
+    .unwrap();
+    let (code, out, err) = import(&odd);
+    assert_eq!(code, 5, "{out}{err}");
+    assert!(out.contains("unknown_sub_account\t1\t300.00"), "{out}");
+    assert!(err.contains("trade deposit list"), "{err}");
+    let (code, out, _) = run(as_op(h, &url, "taccount").args(["trade", "deposit", "list"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("unknown_sub_account\t00000000019\t300.00\t无名公司"),
+        "{out}"
+    );
+    let bad = h.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}D3,{sub},二万,{paid},甲建设公司,6228480012345678,转账\n"),
+    )
+    .unwrap();
+    let (code, _, err) = import(&bad);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 2") && err.contains("交易金额"), "{err}");
+    let (code, _, err) =
+        run(as_op(h, &url, "taccount").args(["trade", "deposit", "list", "--class", "odd"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--class"), "{err}");
 }

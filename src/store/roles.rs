@@ -33,6 +33,9 @@ pub const APPEND_ONLY: &[&str] = &[
     "receipt_links",
     "refund_marks",
     "exception_notes",
+    // A bank's statement line, once imported, is what the bank said: never rewritten.
+    "trade_statement_imports",
+    "trade_statement_lines",
 ];
 
 /// The only tables the runtime role deletes from: replacing a year's calendar, reopening a

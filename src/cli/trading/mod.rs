@@ -1,6 +1,8 @@
 //! `onewindow trade …`: the trading center from the command line (docs/trading.md). Exit codes:
-//! 0 done, 1 an error (database, permission), 2 bad input (the message names the flag or line).
+//! 0 done, 1 an error (database, permission), 2 bad input (the message names the flag or line),
+//! 5 a deposit statement imported with exceptions to look at.
 
+mod deposits;
 mod notices;
 mod projects;
 mod registrations;
@@ -29,6 +31,9 @@ pub enum TradeCmd {
     /// Bidders' registrations (报名), sealed until the opening.
     #[command(subcommand)]
     Registration(registrations::RegistrationCmd),
+    /// The deposit ledger (代收代退): import the deposit account's statement, list its lines.
+    #[command(subcommand)]
+    Deposit(deposits::DepositCmd),
     /// Opening and evaluation rooms: add one (administrators), book one, list bookings.
     #[command(subcommand)]
     Venue(venues::VenueCmd),
@@ -42,6 +47,7 @@ pub async fn run(settings: &Settings, cmd: TradeCmd) -> Result<(), Failure> {
         TradeCmd::Notice(c) => notices::run(settings, c).await,
         TradeCmd::Registration(c) => registrations::run(settings, c).await,
         TradeCmd::Venue(c) => venues::run(settings, c).await,
+        TradeCmd::Deposit(c) => deposits::run(settings, c).await,
     }
 }
 

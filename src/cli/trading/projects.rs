@@ -42,7 +42,7 @@ pub enum ProjectCmd {
 }
 
 /// The database and the signed-in operator, for the commands that need nothing else.
-async fn signed_in(settings: &Settings) -> Result<(PgPool, i64), Failure> {
+pub(super) async fn signed_in(settings: &Settings) -> Result<(PgPool, i64), Failure> {
     let target = Target::from_settings(settings)?;
     let pool = crate::cli::open_database(&target, 2).await?;
     let me = crate::cli::accounts::auth::sign_in(&pool).await?;

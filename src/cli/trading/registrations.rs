@@ -66,13 +66,20 @@ pub async fn run(settings: &Settings, cmd: RegistrationCmd) -> Result<(), Failur
                 agent_name: a.agent,
                 project_manager: a.manager,
             };
-            let id = registrations::register(&pool, me.operator_id, &a.section, &r)
+            let done = registrations::register(&pool, me.operator_id, &a.section, &r)
                 .await
                 .map_err(super::usage)?;
             outln!(
-                "registration {id} recorded for {} (sealed until the opening)",
+                "registration {} recorded for {} (sealed until the opening)",
+                done.registration_id,
                 a.section.trim()
             );
+            if let Some(sub) = &done.sub_account {
+                outln!(
+                    "deposit {} yuan into sub-account {sub} of the center's deposit account, from the bidder's own account, before the bid deadline",
+                    crate::domain::fees::receipt_file::yuan(done.deposit_fen)
+                );
+            }
             Ok(())
         }
         RegistrationCmd::List { section, reveal } => {

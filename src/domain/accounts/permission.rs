@@ -57,6 +57,11 @@ pub enum Permission {
     /// Read a section's sealed registrations before the opening, with a reason that goes into
     /// the access log (招标投标法 22): supervisors.
     RevealSealed,
+    /// Import the deposit account's statements and work the deposit ledger (代收代退): deposit
+    /// accountants and the director.
+    KeepDeposits,
+    /// Read the deposit ledger: its keepers and the supervisors.
+    ReadDeposits,
     /// Add and revoke operators' SSH keys for `onewindow serve`: administrators.
     ManageOperatorKeys,
 }
@@ -98,6 +103,11 @@ pub fn allows(roles: &[Role], p: Permission) -> bool {
         Permission::OverrideNoticePeriod | Permission::RevealSealed => {
             matches!(r, Role::Supervisor)
         }
+        Permission::KeepDeposits => matches!(r, Role::DepositAccountant | Role::TradingDirector),
+        Permission::ReadDeposits => matches!(
+            r,
+            Role::DepositAccountant | Role::TradingDirector | Role::Supervisor
+        ),
     })
 }
 
@@ -116,6 +126,19 @@ mod tests {
             Permission::ReadAudit
         ));
         assert!(!allows(&[], Permission::ReadAudit));
+    }
+
+    #[test]
+    fn deposit_accountants_and_the_director_keep_deposits_supervisors_read_them() {
+        for r in Role::ALL {
+            let keeps = matches!(r, Role::DepositAccountant | Role::TradingDirector);
+            assert_eq!(allows(&[r], Permission::KeepDeposits), keeps, "{r}");
+            assert_eq!(
+                allows(&[r], Permission::ReadDeposits),
+                keeps || r == Role::Supervisor,
+                "{r}"
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub const FISCAL_MAPPING: &str = include_str!("../../../mappings/fiscal.toml");
 /// The default mapping for a bank statement (银行流水).
 pub const BANK_MAPPING: &str = include_str!("../../../mappings/bank.toml");
+/// The default mapping for the trading center's deposit account statement (保证金专户流水).
+pub const DEPOSIT_MAPPING: &str = include_str!("../../../mappings/deposit.toml");
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +34,12 @@ pub struct Columns {
     pub payer: Option<String>,
     /// A negative line names the receipt it reverses here.
     pub reverses: Option<String>,
+    /// The payer's account number (a deposit statement: it must be the bidder's basic account).
+    #[serde(default)]
+    pub payer_account: Option<String>,
+    /// How it was paid, as the bank writes it (a deposit statement: 转账, 现金…).
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -93,6 +101,9 @@ pub struct ReceiptLine {
     pub paid_at: NaiveDateTime,
     pub payer: String,
     pub reverses: Option<String>,
+    /// Empty when the mapping names no such column.
+    pub payer_account: String,
+    pub method: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -249,6 +260,8 @@ pub fn parse_with(
     );
     let payer = m.columns.payer.as_deref().and_then(col);
     let reverses = m.columns.reverses.as_deref().and_then(col);
+    let payer_account = m.columns.payer_account.as_deref().and_then(col);
+    let method = m.columns.method.as_deref().and_then(col);
     let (Some(no), Some(code), Some(amount), Some(paid)) = (no, code, amount, paid) else {
         return Err(errors);
     };
@@ -343,6 +356,8 @@ pub fn parse_with(
                 paid_at,
                 payer: payer.map(field).unwrap_or_default(),
                 reverses: reverses.map(field).filter(|r| !r.is_empty()),
+                payer_account: payer_account.map(field).unwrap_or_default(),
+                method: method.map(field).unwrap_or_default(),
             });
         }
     }

@@ -2,6 +2,7 @@
 //! the two period units, entry thresholds and deposit caps (docs/trading.md). Pure: no I/O.
 
 pub mod codes;
+pub mod deposits;
 pub mod kinds;
 pub mod period;
 pub mod rules;

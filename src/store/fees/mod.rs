@@ -75,7 +75,7 @@ pub(super) async fn assess(
 }
 
 /// A closed day's trigger error as a clear conflict.
-pub(super) fn closed_day(e: sqlx::Error) -> StoreError {
+pub(crate) fn closed_day(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.message().contains("is closed") => {
             StoreError::Conflict(d.message().to_string())

@@ -2,6 +2,7 @@
 //! sections, the clerks' queue, venues. Every change is one transaction with its permission check, audit row and
 //! NOTIFY.
 
+pub mod deposits;
 mod fields;
 pub mod notices;
 pub mod projects;

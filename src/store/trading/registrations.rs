@@ -35,7 +35,7 @@ pub async fn register(
     operator_id: i64,
     udc: &str,
     r: &NewRegistration,
-) -> Result<i64, StoreError> {
+) -> Result<Registered, StoreError> {
     let code = crate::domain::cases::validate::credit_code(&r.credit_code).map_err(|_| {
         StoreError::Invalid {
             field: "credit_code",
@@ -88,8 +88,8 @@ pub async fn register(
     let manager = optional("project_manager", &r.project_manager, 40)?;
     let mut tx = pool.begin().await?;
     require(&mut *tx, operator_id, Permission::RegisterTrade).await?;
-    let (section_id, open): (i64, bool) = sqlx::query_as(
-        "select section_id, deadline_at is null or now() < deadline_at
+    let (section_id, open, deposit_fen): (i64, bool, i64) = sqlx::query_as(
+        "select section_id, deadline_at is null or now() < deadline_at, deposit_fen
          from trade_sections where unified_deal_code = $1 for share",
     )
     .bind(udc.trim())
@@ -136,6 +136,19 @@ pub async fn register(
         field: "credit_code",
         reason: "this bidder is already registered for the section".into(),
     })?;
+    // The deposit it owes, into a sub-account of its own (issue 17.7).
+    let sub_account = (deposit_fen > 0).then(|| crate::domain::trading::deposits::sub_account(id));
+    if let Some(sub) = &sub_account {
+        sqlx::query(
+            "insert into trade_deposits (registration_id, sub_account, expected_fen)
+             values ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(sub)
+        .bind(deposit_fen)
+        .execute(&mut *tx)
+        .await?;
+    }
     // The audit row names the section, not the bidder: the trail is read by more people than
     // the sealed list may be.
     audit::append(
@@ -151,7 +164,20 @@ pub async fn register(
     .await?;
     crate::store::notify(&mut tx, "trade_registration", "add", Some(udc.trim())).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Registered {
+        registration_id: id,
+        sub_account,
+        deposit_fen,
+    })
+}
+
+/// A registration recorded: what the bidder is told at the counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub registration_id: i64,
+    /// The sub-account its deposit goes to; none when the section asks no deposit.
+    pub sub_account: Option<String>,
+    pub deposit_fen: i64,
 }
 
 /// One registration, once the list may be read.
