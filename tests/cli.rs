@@ -342,10 +342,12 @@ async fn supervise_issues_cards_once_and_the_report_adds_up(pool: PgPool) {
         )
     );
 
-    let today: chrono::NaiveDate = sqlx::query_scalar("select current_date")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    // The center's today, as the command's own session has it (the test pool's session is UTC).
+    let today: chrono::NaiveDate =
+        sqlx::query_scalar("select (now() at time zone 'Asia/Shanghai')::date")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let from = (today - chrono::Days::new(90)).to_string();
     let to = today.to_string();
     let report = |who: &str, extra: &[&str]| {

@@ -30,3 +30,30 @@ async fn a_printed_time_is_the_centers_whatever_the_hosts_zone(pool: PgPool) {
         );
     }
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn every_session_runs_at_the_centers_zone(pool: PgPool) {
+    // sqlx's startup packet says TimeZone=UTC; from 00:00 to 08:00 at the center the database's
+    // today was yesterday. `db status` prints the session's zone and today.
+    let url = common::pool_url(&pool);
+    let home = tempfile::tempdir().unwrap();
+    let out = bin(home.path())
+        .args(["db", "status"])
+        .env("DATABASE_URL", &url)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let today = chrono::Utc::now()
+        .with_timezone(&onewindow::domain::time::zone::CENTER)
+        .date_naive();
+    let clock = text
+        .lines()
+        .find(|l| l.starts_with("clock:"))
+        .unwrap_or_default();
+    assert!(
+        clock.contains("Asia/Shanghai") && clock.contains(&format!("today {today}")),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

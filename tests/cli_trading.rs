@@ -430,4 +430,91 @@ async fn a_project_from_rules_to_a_booked_room(pool: PgPool) {
         run(as_op(h, &url, "taccount").args(["trade", "deposit", "list", "--class", "odd"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--class"), "{err}");
+
+    // Refunds: the tender terminated, the deposit due with interest; four eyes on the command
+    // line too; the payment file; the bank's confirmation.
+    let today = chrono::Utc::now()
+        .with_timezone(&onewindow::domain::time::zone::CENTER)
+        .date_naive()
+        .to_string();
+    let acct = |args: &[&str]| {
+        run(as_op(h, &url, "taccount")
+            .args(["trade", "refund"])
+            .args(args))
+    };
+    let (code, out, err) = acct(&["event", &udc, "--event", "terminated", "--on", &today]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("--event"), "{err}");
+    let (code, out, err) = acct(&["event", &udc, "--event", "termination", "--on", &today]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("1 refund(s) due by"), "{out}");
+    let (code, out, _) = acct(&["list"]);
+    assert_eq!(code, 0);
+    let row: Vec<String> = out
+        .lines()
+        .nth(1)
+        .expect(&out)
+        .split('\t')
+        .map(String::from)
+        .collect();
+    let (id, version) = (row[0].clone(), row[11].clone());
+    assert_eq!(
+        (row[2].as_str(), row[3].as_str()),
+        ("due", "20000.00"),
+        "{out}"
+    );
+    let (code, out, err) = acct(&["prepare", &id, "--version", &version]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("20000.00 principal"), "{out}");
+    let (code, _, err) = acct(&[
+        "approve",
+        &id,
+        "--version",
+        &(version.parse::<i32>().unwrap() + 1).to_string(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("four eyes"), "{err}");
+    let (code, _, err) = run(as_op(h, &url, "tdirector").args([
+        "trade",
+        "refund",
+        "approve",
+        &id,
+        "--version",
+        &(version.parse::<i32>().unwrap() + 1).to_string(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let payfile = h.join("pay.csv");
+    let (code, out, err) = acct(&["payfile", "--out", payfile.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 refund(s), 20000.00 yuan"), "{out}");
+    let text = std::fs::read_to_string(&payfile).unwrap();
+    assert!(
+        text.starts_with("付款编号,收款户名,收款账号,收款银行,金额,用途\nR"),
+        "{text}"
+    );
+    let pay_ref = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let confirm = h.join("confirm.csv");
+    std::fs::write(
+        &confirm,
+        format!("付款编号,状态,银行流水号,时间\n{pay_ref},成功,BK01,{paid}\n"),
+    )
+    .unwrap();
+    let (code, out, err) = acct(&["confirm", confirm.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("1 refunded, 0 failed"), "{out}");
+    std::fs::write(
+        &confirm,
+        format!("付款编号,状态,银行流水号,时间\n{pay_ref},退回,BK01,{paid}\n"),
+    )
+    .unwrap();
+    let (code, _, err) = acct(&["confirm", confirm.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 2") && err.contains("状态"), "{err}");
 }

@@ -34,6 +34,25 @@ async fn a_demo_seed_has_a_live_trading_center(pool: PgPool) {
         registrations > 0 && notices > 0,
         "{registrations} {notices}"
     );
+    // Deposits paid, some to look at, one to a sub-account nobody has; a withdrawal's refund
+    // prepared by the accountant, waiting for a second person.
+    let classes: Vec<String> =
+        sqlx::query_scalar("select distinct class from trade_statement_lines order by 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(
+        classes.contains(&"matched".to_string())
+            && classes.contains(&"unknown_sub_account".to_string()),
+        "{classes:?}"
+    );
+    let refunds: Vec<(String, String)> = sqlx::query_as(
+        "select f.state, o.code from trade_refunds f join operators o on o.operator_id = f.prepared_by",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(refunds, [("prepared".to_string(), "taccount".to_string())]);
     // Every project was entered by the demo clerk, with its audit row.
     let audited: i64 = sqlx::query_scalar(
         "select count(*) from audit_log a join operators o using (operator_id)

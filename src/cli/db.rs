@@ -110,6 +110,14 @@ async fn status(settings: &Settings) -> Result<(), Failure> {
         }
     }
     let pool = target.admin_pool(1).await?;
+    // The session's zone and the database's today: the date every deadline is counted from.
+    let (zone, today, now): (String, chrono::NaiveDate, String) = sqlx::query_as(
+        "select current_setting('timezone'), current_date, to_char(now(), 'YYYY-MM-DD HH24:MI')",
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(store::StoreError::from)?;
+    outln!("clock: {now} {zone}, today {today}");
     let (known, unknown) = store::migration_status(&pool).await?;
     for m in &known {
         outln!(

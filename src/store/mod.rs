@@ -310,6 +310,19 @@ async fn pool_with(opts: PgConnectOptions, max_connections: u32) -> Result<PgPoo
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx sends `TimeZone=UTC` in the startup packet, and the server applies it after the
+        // `-c timezone=…` of the options string: every session ran in UTC, so `current_date`
+        // was yesterday at the center from 00:00 to 08:00 (a refund event of today was "after
+        // today"). Set again once connected, before the connection is used.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("select set_config('timezone', $1, false)")
+                    .bind(zone::name())
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
         .connect_with(opts)
         .await?)
 }

@@ -5,6 +5,7 @@
 mod deposits;
 mod notices;
 mod projects;
+mod refunds;
 mod registrations;
 mod rules;
 mod venues;
@@ -34,6 +35,10 @@ pub enum TradeCmd {
     /// The deposit ledger (代收代退): import the deposit account's statement, list its lines.
     #[command(subcommand)]
     Deposit(deposits::DepositCmd),
+    /// Refunds of deposits: record the event, prepare, approve (four eyes), the payment file and
+    /// the bank's confirmation.
+    #[command(subcommand)]
+    Refund(refunds::RefundCmd),
     /// Opening and evaluation rooms: add one (administrators), book one, list bookings.
     #[command(subcommand)]
     Venue(venues::VenueCmd),
@@ -48,6 +53,7 @@ pub async fn run(settings: &Settings, cmd: TradeCmd) -> Result<(), Failure> {
         TradeCmd::Registration(c) => registrations::run(settings, c).await,
         TradeCmd::Venue(c) => venues::run(settings, c).await,
         TradeCmd::Deposit(c) => deposits::run(settings, c).await,
+        TradeCmd::Refund(c) => refunds::run(settings, c).await,
     }
 }
 

@@ -5,4 +5,5 @@ pub mod codes;
 pub mod deposits;
 pub mod kinds;
 pub mod period;
+pub mod refunds;
 pub mod rules;

@@ -4,8 +4,8 @@
 //! row and NOTIFY, exactly as a clerk at the counter would. Dates are counted from today (a
 //! registration is only possible before its deadline), so a demo is always live.
 //!
-//! Not yet here: deposits and refunds (the deposit ledger is still to come) and the stages after
-//! the opening (issue 18).
+//! Then the deposit account's statement is imported, and one withdrawal's refund prepared (see
+//! `deposits`). Not yet here: the stages after the opening (issue 18).
 
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
 use rand::Rng;
@@ -13,13 +13,16 @@ use rand::rngs::SmallRng;
 use sqlx::PgPool;
 
 use crate::domain::cases::validate::credit_code_check;
+use crate::domain::fees::receipt_file::ReceiptLine;
 use crate::domain::time::zone::CENTER;
+use crate::domain::trading::kinds::RefundEvent;
 use crate::domain::trading::kinds::{Level, Line, NoticeKind};
 use crate::domain::trading::rules::{self, SHIPPED};
 use crate::store::StoreError;
 use crate::store::trading::notices::{self, NewNotice};
 use crate::store::trading::projects::{self, NewProject, NewSection};
 use crate::store::trading::queue;
+use crate::store::trading::refunds;
 use crate::store::trading::registrations::{self, NewRegistration};
 
 /// Cases per demo project: the plan's center sees about one trading project per 500 cases.
@@ -350,5 +353,113 @@ pub async fn seed_trading(pool: &PgPool, rng: &mut SmallRng, n: u64) -> Result<u
             _ => {}
         }
     }
+    deposits(pool, rng).await?;
     Ok(n)
+}
+
+/// The deposits of the demo: a statement of the deposit account imported by the demo
+/// accountant — most deposits paid in full from the bidder's basic account, some in part, one
+/// from someone else, one in cash on a procurement section, one to a sub-account nobody has —
+/// and one bidder who withdrew, its refund due and prepared, waiting for a second person.
+async fn deposits(pool: &PgPool, rng: &mut SmallRng) -> Result<(), StoreError> {
+    let owed: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
+        "select r.registration_id, d.sub_account, d.expected_fen, p.name, p.basic_account, pr.line
+         from trade_deposits d
+         join trade_registrations r using (registration_id)
+         join trade_parties p on p.party_id = r.party_id
+         join trade_sections s on s.section_id = r.section_id
+         join trade_projects pr on pr.project_id = s.project_id
+         order by d.deposit_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if owed.is_empty() {
+        return Ok(());
+    }
+    let accountant = operator(pool, "taccount").await?;
+    // Paid over the last two days, at the center.
+    let now = Utc::now().with_timezone(&CENTER).naive_local();
+    let mut lines = vec![];
+    let mut withdrawn = None;
+    for (registration, sub, expected, name, account, line) in &owed {
+        let at = now - Duration::minutes(rng.gen_range(30..2 * 24 * 60));
+        let mut l = ReceiptLine {
+            line: lines.len() + 2,
+            receipt_no: format!("DM{:08}", lines.len() + 1),
+            payment_code: sub.clone(),
+            amount_fen: *expected,
+            paid_at: at,
+            payer: name.clone(),
+            reverses: None,
+            payer_account: account.clone(),
+            method: "转账".into(),
+        };
+        match rng.gen_range(0..12) {
+            // Not paid yet.
+            0 | 1 => continue,
+            2 => l.amount_fen = expected / 2,
+            3 => {
+                l.payer = "某某商贸有限公司".into();
+                l.payer_account = "6217000012345678".into();
+            }
+            4 if line == "CG" => l.method = "现金".into(),
+            _ => {
+                if withdrawn.is_none() && line == "GC" {
+                    withdrawn = Some(*registration);
+                }
+            }
+        }
+        lines.push(l);
+    }
+    let n = lines.len();
+    lines.push(ReceiptLine {
+        line: n + 2,
+        receipt_no: format!("DM{:08}", n + 1),
+        payment_code: "00000000000".into(),
+        amount_fen: 500_000,
+        paid_at: now - Duration::hours(3),
+        payer: "县某某工程咨询有限公司".into(),
+        reverses: None,
+        payer_account: "6228480099990000".into(),
+        method: "转账".into(),
+    });
+    crate::store::trading::deposits::import(
+        pool,
+        accountant,
+        "deposit_bank",
+        &"0".repeat(64),
+        &lines,
+        &crate::domain::fees::receipt_file::Rules::default(),
+    )
+    .await?;
+    if let Some(registration) = withdrawn {
+        let udc: String = sqlx::query_scalar(
+            "select s.unified_deal_code from trade_registrations r
+             join trade_sections s using (section_id) where r.registration_id = $1",
+        )
+        .bind(registration)
+        .fetch_one(pool)
+        .await?;
+        // The database's today: the event may not be after it.
+        let today: chrono::NaiveDate = sqlx::query_scalar("select current_date")
+            .fetch_one(pool)
+            .await?;
+        refunds::record_event(
+            pool,
+            accountant,
+            &udc,
+            RefundEvent::Withdrawal,
+            today,
+            refunds::Covers::Only(registration),
+            Some("投标人书面撤回投标文件"),
+        )
+        .await?;
+        let (id, version): (i64, i32) = sqlx::query_as(
+            "select refund_id, version from trade_refunds order by refund_id limit 1",
+        )
+        .fetch_one(pool)
+        .await?;
+        refunds::prepare(pool, accountant, id, version).await?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod fields;
 pub mod notices;
 pub mod projects;
 pub mod queue;
+pub mod refunds;
 pub mod registrations;
 pub mod rules;
 pub mod venues;
