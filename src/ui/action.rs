@@ -48,6 +48,10 @@ pub enum Action {
         scope: crate::store::trading::queue::Scope,
         result: Result<Vec<crate::store::trading::queue::QueueRow>, TaskError>,
     },
+    /// The deposit board: its head and the open refunds.
+    DepositBoardLoaded(Result<DepositBoard, TaskError>),
+    /// A refund prepared or approved: the message key.
+    RefundChanged(Result<&'static str, TaskError>),
     /// The answer to a project's claim or give-back: `Ok(true)` done, `Ok(false)` someone else
     /// holds it or it is closed.
     TradeClaimDone {
@@ -120,6 +124,13 @@ pub enum Action {
     },
 }
 
+/// The deposit board as one answer: the head and the open refunds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositBoard {
+    pub head: crate::store::trading::deposits::Board,
+    pub refunds: Vec<crate::store::trading::refunds::RefundRow>,
+}
+
 /// Database reachability, as the status bar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbState {
@@ -177,6 +188,19 @@ pub enum Task {
     ClaimTrade {
         viewer: i64,
         project: String,
+    },
+    LoadDepositBoard {
+        viewer: i64,
+    },
+    PrepareRefund {
+        viewer: i64,
+        refund_id: i64,
+        version: i32,
+    },
+    ApproveRefund {
+        viewer: i64,
+        refund_id: i64,
+        version: i32,
     },
     GiveBackTrade {
         viewer: i64,
@@ -439,6 +463,24 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("scope", scope)
                 .finish(),
+            Task::LoadDepositBoard { viewer } => f
+                .debug_struct("LoadDepositBoard")
+                .field("viewer", viewer)
+                .finish(),
+            Task::PrepareRefund {
+                viewer, refund_id, ..
+            } => f
+                .debug_struct("PrepareRefund")
+                .field("viewer", viewer)
+                .field("refund_id", refund_id)
+                .finish(),
+            Task::ApproveRefund {
+                viewer, refund_id, ..
+            } => f
+                .debug_struct("ApproveRefund")
+                .field("viewer", viewer)
+                .field("refund_id", refund_id)
+                .finish(),
             Task::ClaimTrade { viewer, project } => f
                 .debug_struct("ClaimTrade")
                 .field("viewer", viewer)
@@ -521,6 +563,7 @@ impl Task {
             Task::LoadDepartments
                 | Task::LoadAudit { .. }
                 | Task::LoadTrading { .. }
+                | Task::LoadDepositBoard { .. }
                 | Task::LoadQueue { .. }
                 | Task::LoadCatalogue { .. }
                 | Task::LoadGuide { .. }
@@ -545,6 +588,8 @@ impl Task {
             Task::LoadAudit { .. } => "audit",
             Task::LoadTrading { .. } => "trading",
             Task::ClaimTrade { .. } | Task::GiveBackTrade { .. } => "trade_claim",
+            Task::LoadDepositBoard { .. } => "deposit_board",
+            Task::PrepareRefund { .. } | Task::ApproveRefund { .. } => "refund",
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",
             Task::LoadGuide { .. } => "guide",

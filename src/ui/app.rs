@@ -82,6 +82,7 @@ pub struct App {
     pub departments: ListView<DepartmentRow>,
     pub audit: ListView<AuditEntry>,
     pub trading: crate::ui::screens::trading::TradingState,
+    pub deposits: crate::ui::screens::trading::deposits::DepositsState,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
     pub routing: crate::ui::screens::routing::RoutingState,
@@ -142,6 +143,7 @@ impl App {
             departments: ListView::default(),
             audit: ListView::default(),
             trading: Default::default(),
+            deposits: Default::default(),
             board: ListView::default(),
             notices: ListView::default(),
             routing: Default::default(),
@@ -320,6 +322,11 @@ impl App {
                 if self.screen == Screen::Trading && (entity.starts_with("trade_") || any) {
                     tasks.extend(self.reload_trading());
                 }
+                if self.screen == Screen::Deposits
+                    && (entity == "trade_deposit" || entity == "trade_refund" || any)
+                {
+                    tasks.extend(self.reload_deposits());
+                }
                 let cards = entity == "supervision" || entity == "card" || any;
                 if self.screen == Screen::Overdue && (entity == "case" || cards) {
                     tasks.extend(self.reload_board());
@@ -452,6 +459,18 @@ impl App {
                 self.trading_loaded(scope, result);
                 tasks
             }
+            Action::DepositBoardLoaded(result) => {
+                self.dirty = true;
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.deposits_loaded(result);
+                tasks
+            }
+            Action::RefundChanged(result) => {
+                self.dirty = true;
+                self.note_connection(&result);
+                self.refund_changed(result)
+            }
             Action::TradeClaimDone { claim, result } => {
                 self.dirty = true;
                 self.note_connection(&result);
@@ -538,6 +557,7 @@ impl App {
             Screen::Departments => self.departments.error.as_ref(),
             Screen::Audit => self.audit.error.as_ref(),
             Screen::Trading => self.trading.view.error.as_ref(),
+            Screen::Deposits => self.deposits.view.error.as_ref(),
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),

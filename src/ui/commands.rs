@@ -95,6 +95,7 @@ impl App {
                 self.recon_totals = Default::default();
                 self.routing = Default::default();
                 self.trading = Default::default();
+                self.deposits = Default::default();
                 self.recon = ListView::default();
                 self.lookup = None;
                 self.password = None;
@@ -229,6 +230,9 @@ impl App {
             Command::OpenDepartments => self.open(Screen::Departments),
             Command::OpenAudit => self.open(Screen::Audit),
             Command::OpenTrading => self.open(Screen::Trading),
+            Command::OpenDeposits => self.open(Screen::Deposits),
+            Command::PrepareRefund if self.screen == Screen::Deposits => self.prepare_refund(),
+            Command::PrepareRefund => vec![],
             Command::OpenQueue => self.open(Screen::Queue),
             Command::OpenCatalogue => self.open(Screen::Catalogue),
             Command::OpenOverdue => self.open(Screen::Overdue),
@@ -294,6 +298,7 @@ impl App {
                 _ => vec![],
             },
             Command::Approve if self.screen == Screen::Routing => self.route_yes(),
+            Command::Approve if self.screen == Screen::Deposits => self.approve_refund(),
             Command::Disapprove if self.screen == Screen::Routing => self.route_no(),
             Command::Claim if self.screen == Screen::Routing => self.route_claim(),
             Command::RequestCorrection if self.screen == Screen::Routing => self.route_correction(),
@@ -355,6 +360,7 @@ impl App {
             Screen::Departments => self.departments.move_by(delta),
             Screen::Audit => self.audit.move_by(delta),
             Screen::Trading => self.trading.view.move_by(delta),
+            Screen::Deposits => self.deposits.view.move_by(delta),
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
@@ -417,6 +423,7 @@ impl App {
             Screen::Intake => allows(&op.roles, Permission::ReceiveCase),
             Screen::Routing => allows(&op.roles, Permission::WorkCase),
             Screen::Trading => allows(&op.roles, Permission::ReadTrading),
+            Screen::Deposits => allows(&op.roles, Permission::ReadDeposits),
             _ => true,
         }
     }
@@ -432,6 +439,7 @@ impl App {
                     Screen::Overdue => "board.forbidden",
                     Screen::Intake => "intake.forbidden",
                     Screen::Trading => "trading.forbidden",
+                    Screen::Deposits => "deposits.forbidden",
                     _ => "audit.forbidden",
                 },
             ));
@@ -471,6 +479,7 @@ impl App {
                 None => vec![],
             },
             Screen::Trading => self.reload_trading(),
+            Screen::Deposits => self.reload_deposits(),
             Screen::Audit => match &self.session {
                 Some(op) => {
                     self.audit.loading = true;

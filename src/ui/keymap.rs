@@ -74,10 +74,12 @@ pub enum Command {
     Annotate,
     ToggleTotals,
     ChangePassword,
+    OpenDeposits,
+    PrepareRefund,
 }
 
 impl Command {
-    pub const ALL: [Command; 59] = [
+    pub const ALL: [Command; 61] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -137,6 +139,8 @@ impl Command {
         Command::Annotate,
         Command::ToggleTotals,
         Command::ChangePassword,
+        Command::OpenDeposits,
+        Command::PrepareRefund,
     ];
 
     pub fn name(self) -> &'static str {
@@ -200,6 +204,8 @@ impl Command {
             Command::Annotate => "annotate",
             Command::ToggleTotals => "toggle_totals",
             Command::ChangePassword => "change_password",
+            Command::OpenDeposits => "open_deposits",
+            Command::PrepareRefund => "prepare_refund",
         }
     }
 
@@ -226,10 +232,11 @@ pub enum Context {
     Reconcile,
     Routing,
     Trading,
+    Deposits,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Login,
         Context::List,
@@ -241,6 +248,7 @@ impl Context {
         Context::Reconcile,
         Context::Routing,
         Context::Trading,
+        Context::Deposits,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -255,6 +263,7 @@ impl Context {
             Context::Reconcile => "reconcile",
             Context::Routing => "routing",
             Context::Trading => "trading",
+            Context::Deposits => "deposits",
         }
     }
 }
@@ -485,6 +494,8 @@ struct File {
     routing: Vec<FileBinding>,
     #[serde(default)]
     trading: Vec<FileBinding>,
+    #[serde(default)]
+    deposits: Vec<FileBinding>,
 }
 
 impl Keymap {
@@ -557,6 +568,7 @@ impl Keymap {
             (Context::Reconcile, file.reconcile),
             (Context::Routing, file.routing),
             (Context::Trading, file.trading),
+            (Context::Deposits, file.deposits),
         ];
         for (ctx, bindings) in sections {
             for b in bindings {

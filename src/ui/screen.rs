@@ -26,10 +26,13 @@ pub enum Screen {
     Routing,
     /// The trading center's queue of projects (trading staff, supervisors, administrators).
     Trading,
+    /// The deposit board: statement lines by class, refunds by due date (deposit staff,
+    /// supervisors).
+    Deposits,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 13] = [
+    pub const ALL: [Screen; 14] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
@@ -41,6 +44,7 @@ impl Screen {
         Screen::Report,
         Screen::Reconcile,
         Screen::Trading,
+        Screen::Deposits,
         Screen::Audit,
         Screen::Access,
     ];
@@ -59,6 +63,7 @@ impl Screen {
             Screen::Reconcile => "reconcile",
             Screen::Routing => "routing",
             Screen::Trading => "trading",
+            Screen::Deposits => "deposits",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -76,6 +81,7 @@ impl Screen {
             Screen::Reconcile => "screen.reconcile",
             Screen::Routing => "screen.routing",
             Screen::Trading => "screen.trading",
+            Screen::Deposits => "screen.deposits",
         }
     }
     pub(crate) fn contexts(self) -> Vec<Context> {
@@ -91,6 +97,7 @@ impl Screen {
                 vec![Context::List]
             }
             Screen::Trading => vec![Context::Trading, Context::List],
+            Screen::Deposits => vec![Context::Deposits, Context::List],
             Screen::Notices => vec![Context::Notices, Context::List],
             Screen::Report => vec![Context::Report, Context::List],
             Screen::Reconcile => vec![Context::Reconcile, Context::Report, Context::List],

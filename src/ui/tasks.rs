@@ -14,12 +14,18 @@ use crate::domain::time::calendar::Thresholds;
 use crate::store::{
     accounts, accounts::departments, accounts::operators, audit, cases, cases::lookup, catalogue,
     fees, fees::exceptions as fee_exceptions, routing, routing::view as routing_view,
-    time::limits as time_limits, time::report, time::supervision, trading::queue as trade_queue,
+    time::limits as time_limits, time::report, time::supervision,
+    trading::deposits as trade_deposits, trading::queue as trade_queue,
+    trading::refunds as trade_refunds,
 };
-use crate::ui::action::{Action, DbState, FeeAction, ReconDay, RouteStep, Task, TaskError};
+use crate::ui::action::{
+    Action, DbState, DepositBoard, FeeAction, ReconDay, RouteStep, Task, TaskError,
+};
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// The deposit board's refunds: the nearest due dates.
+const DEPOSIT_BOARD_ROWS: i64 = 500;
 /// The trading queue's rows: the nearest next dates.
 const TRADING_ROWS: i64 = 500;
 /// The pause after a keystroke before the lookup queries.
@@ -135,6 +141,37 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadDepositBoard { viewer } => {
+                    let result = async {
+                        let head = trade_deposits::board(&pool, viewer).await?;
+                        let refunds =
+                            trade_refunds::list(&pool, viewer, true, DEPOSIT_BOARD_ROWS).await?;
+                        Ok::<_, crate::store::StoreError>(DepositBoard { head, refunds })
+                    }
+                    .await
+                    .map_err(TaskError::from);
+                    Some(Action::DepositBoardLoaded(result))
+                }
+                Task::PrepareRefund {
+                    viewer,
+                    refund_id,
+                    version,
+                } => Some(Action::RefundChanged(
+                    trade_refunds::prepare(&pool, viewer, refund_id, version)
+                        .await
+                        .map(|_| "deposits.prepared")
+                        .map_err(TaskError::from),
+                )),
+                Task::ApproveRefund {
+                    viewer,
+                    refund_id,
+                    version,
+                } => Some(Action::RefundChanged(
+                    trade_refunds::approve(&pool, viewer, refund_id, version)
+                        .await
+                        .map(|()| "deposits.approved")
+                        .map_err(TaskError::from),
+                )),
                 Task::ClaimTrade { viewer, project } => Some(Action::TradeClaimDone {
                     claim: true,
                     result: trade_queue::claim(&pool, viewer, &project)

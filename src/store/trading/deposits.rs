@@ -356,3 +356,49 @@ pub async fn lines(
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// The deposit board's head: the statement lines by class (count and sum to the fen, every
+/// class, the empty ones too) and the deposits still awaited (expected, nothing received).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Board {
+    pub by_class: Vec<(Class, i64, i64)>,
+    pub awaited: i64,
+    pub awaited_fen: i64,
+    /// The database's today, that days left are counted from.
+    pub today: chrono::NaiveDate,
+}
+
+/// The board's head (deposit staff and supervisors). Totals over all sections: no section's
+/// count of bidders is in it.
+pub async fn board(pool: &PgPool, operator_id: i64) -> Result<Board, StoreError> {
+    let mut conn = pool.acquire().await?;
+    require(&mut *conn, operator_id, Permission::ReadDeposits).await?;
+    // The sums are numeric in PostgreSQL; narrowing one past bigint is an error there ("out of
+    // range"), never a wrapped number.
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select class, count(*), coalesce(sum(amount_fen), 0)::bigint
+         from trade_statement_lines group by class",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_class: Vec<(Class, i64, i64)> = Class::ALL.iter().map(|c| (*c, 0, 0)).collect();
+    for (class, n, sum) in rows {
+        if let Some(c) = Class::parse(&class)
+            && let Some(slot) = by_class.iter_mut().find(|(k, _, _)| *k == c)
+        {
+            *slot = (c, n, sum);
+        }
+    }
+    let (awaited, awaited_fen, today): (i64, i64, chrono::NaiveDate) = sqlx::query_as(
+        "select count(*), coalesce(sum(expected_fen), 0)::bigint, current_date
+         from trade_deposits where state = 'expected'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Board {
+        by_class,
+        awaited,
+        awaited_fen,
+        today,
+    })
+}

@@ -51,6 +51,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (Screen::Catalogue, Command::OpenCatalogue),
         (Screen::Departments, Command::OpenDepartments),
         (Screen::Trading, Command::OpenTrading),
+        (Screen::Deposits, Command::OpenDeposits),
         (Screen::Audit, Command::OpenAudit),
     ]
     .into_iter()

@@ -49,6 +49,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             wanted.push((Command::NextQueue, tr(app.lang, "hint.next_queue")));
             wanted.push((Command::Refresh, tr(app.lang, "hint.refresh")));
         }
+        (Some(op), Screen::Deposits) => {
+            if crate::domain::accounts::permission::allows(
+                &op.roles,
+                crate::domain::accounts::permission::Permission::KeepDeposits,
+            ) {
+                wanted.push((Command::PrepareRefund, tr(app.lang, "hint.prepare")));
+                wanted.push((Command::Approve, tr(app.lang, "hint.approve")));
+            }
+            wanted.push((Command::Refresh, tr(app.lang, "hint.refresh")));
+        }
         (Some(_), Screen::Catalogue) => {
             wanted.push((Command::Open, tr(app.lang, "hint.open")));
             wanted.push((Command::Filter, tr(app.lang, "hint.filter")));

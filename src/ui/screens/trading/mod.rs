@@ -17,6 +17,8 @@ use crate::store::trading::queue::{QueueRow, Scope};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 
+pub mod deposits;
+
 /// A next date this close is shown in the warning colour: three days is the least a clerk needs
 /// to warn a tenderer, book a room or call the experts before the date passes.
 const SOON_HOURS: i64 = 72;
