@@ -407,6 +407,41 @@ async fn exec_lookup_prints_masked_hits_and_anything_else_is_refused(pool: PgPoo
         assert!(err.contains("`cat` is not a command"), "{err}");
         assert!(out.is_empty(), "{out}");
 
+        // The other read-only commands, as their headless commands print them.
+        let (code, out, err) = srv.exec(
+            &key,
+            "clerk",
+            &["calendar", "due", "--from", "2026-09-30", "--days", "5"],
+        );
+        assert_eq!((code, out.trim()), (0, "2026-10-13"), "{err}");
+        let (code, _, err) = srv.exec(
+            &key,
+            "clerk",
+            &["calendar", "due", "--from", "2026-09-31", "--days", "5"],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("--from"), "{err}");
+        let (code, _, err) = srv.exec(&key, "clerk", &["route", "show", "NO-SUCH-CASE"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("no case NO-SUCH-CASE"), "{err}");
+        let report = [
+            "report",
+            "efficiency",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+        ];
+        let (code, _, err) = srv.exec(&key, "clerk", &report);
+        assert_eq!(code, 1, "a window clerk reads no report: {err}");
+        let sup = srv.key_for("supervisor");
+        let (code, out, err) = srv.exec(&sup, "supervisor", &report);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.starts_with("# efficiency 2026-11-01 .. 2026-11-30") && out.contains("TOTAL"),
+            "{out}"
+        );
+
         // No command and no terminal: a shell is refused with one line.
         let (code, _, err) = srv.exec_with(&key, "clerk", &["-T"], &[]);
         assert_ne!(code, 0);
@@ -428,7 +463,7 @@ async fn exec_lookup_prints_masked_hits_and_anything_else_is_refused(pool: PgPoo
         .into_iter()
         .map(|(_, d)| d["reason"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(reasons, ["exec", "shell_without_pty", "subsystem"]);
+    assert_eq!(reasons, ["exec", "exec", "shell_without_pty", "subsystem"]);
     drop(srv);
 }
 

@@ -456,7 +456,7 @@ impl Handler for Conn {
                 finish(
                     &handle,
                     channel,
-                    "onewindow needs a terminal: connect with ssh -t (no commands but `lookup TEXT`)",
+                    "onewindow needs a terminal: connect with ssh -t (or run one of: lookup TEXT, route show, calendar due, report efficiency)",
                     1,
                 )
                 .await;
@@ -495,12 +495,29 @@ impl Handler for Conn {
             parse_exec(&line).map_err(|e| e.to_string())
         };
         match parsed {
-            Ok(Exec::Lookup(text)) => {
+            Ok(exec) => {
                 let pool = self.srv.pool.clone();
                 tokio::spawn(async move {
-                    let (out, status) = super::exec::lookup(&pool, &authed.operator, &text).await;
-                    let _ = handle.data(channel, out.into_bytes()).await;
-                    finish(&handle, channel, "", status).await;
+                    let op = &authed.operator;
+                    let (out, err, status) = match exec {
+                        Exec::RouteShow(case_no) => {
+                            super::exec::route_show(&pool, op, &case_no).await
+                        }
+                        Exec::CalendarDue { from, days } => {
+                            super::exec::calendar_due(&pool, from, days).await
+                        }
+                        Exec::Efficiency { from, to } => {
+                            super::exec::efficiency(&pool, op, from, to).await
+                        }
+                        Exec::Lookup(text) => {
+                            let (out, status) = super::exec::lookup(&pool, op, &text).await;
+                            (out, String::new(), status)
+                        }
+                    };
+                    if !out.is_empty() {
+                        let _ = handle.data(channel, out.into_bytes()).await;
+                    }
+                    finish(&handle, channel, &err, status).await;
                 });
             }
             Err(message) => {

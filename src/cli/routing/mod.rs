@@ -92,54 +92,54 @@ pub async fn run(settings: &Settings, cmd: RouteCmd) -> Result<(), Failure> {
             outln!("{} routing template version {v}", def.item_code);
         }
         RouteCmd::Show { case_no } => {
-            let case_id: i64 = sqlx::query_scalar("select case_id from cases where case_no = $1")
-                .bind(case_no.trim())
-                .fetch_optional(&pool)
-                .await
-                .map_err(crate::store::StoreError::from)?
+            let case_id = view::case_id(&pool, &case_no)
+                .await?
                 .ok_or_else(|| format!("no case {case_no}"))?;
             let v = view::route(&pool, me.operator_id, case_id).await?;
-            outln!(
-                "{} {} · template v{} · {} (lead {})",
-                v.case_no,
-                v.item_zh,
-                v.template_version,
-                v.state,
-                v.lead_zh
-            );
-            for stage in 1..=v.last_stage {
-                outln!("stage {stage}:");
-                for b in v.branches.iter().filter(|b| b.stage == stage) {
-                    outln!(
-                        "  {:<8} {:<14} due {} {}{}",
-                        b.state,
-                        b.department_zh,
-                        b.reply_due,
-                        b.assignee.as_deref().unwrap_or("—"),
-                        b.opinion
-                            .as_deref()
-                            .or(b.missing.as_deref())
-                            .map(|o| format!(" · {o}"))
-                            .unwrap_or_default()
-                    );
-                }
-                for p in v.planned.iter().filter(|p| p.stage == stage) {
-                    outln!(
-                        "  planned  {} ({} working days)",
-                        p.department_zh,
-                        p.reply_days
-                    );
-                }
-            }
-            if let Some(doc) = &v.result_document_no {
-                outln!("result document: {doc}");
-            }
-            if let Some(r) = &v.responsibility {
-                outln!("approved over a disagreement; responsibility: {r}");
+            for line in route_lines(&v) {
+                outln!("{line}");
             }
         }
     }
     Ok(())
+}
+
+/// A route as `route show` prints it (and `ssh … route show` sends it).
+pub fn route_lines(v: &view::RouteView) -> Vec<String> {
+    let mut out = vec![format!(
+        "{} {} · template v{} · {} (lead {})",
+        v.case_no, v.item_zh, v.template_version, v.state, v.lead_zh
+    )];
+    for stage in 1..=v.last_stage {
+        out.push(format!("stage {stage}:"));
+        for b in v.branches.iter().filter(|b| b.stage == stage) {
+            out.push(format!(
+                "  {:<8} {:<14} due {} {}{}",
+                b.state,
+                b.department_zh,
+                b.reply_due,
+                b.assignee.as_deref().unwrap_or("—"),
+                b.opinion
+                    .as_deref()
+                    .or(b.missing.as_deref())
+                    .map(|o| format!(" · {o}"))
+                    .unwrap_or_default()
+            ));
+        }
+        for p in v.planned.iter().filter(|p| p.stage == stage) {
+            out.push(format!(
+                "  planned  {} ({} working days)",
+                p.department_zh, p.reply_days
+            ));
+        }
+    }
+    if let Some(doc) = &v.result_document_no {
+        out.push(format!("result document: {doc}"));
+    }
+    if let Some(r) = &v.responsibility {
+        out.push(format!("approved over a disagreement; responsibility: {r}"));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -7,12 +7,28 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-/// The commands an SSH exec request may run: read-only, as the signed-in operator.
+use chrono::NaiveDate;
+
+/// The commands an SSH exec request may run: read-only, as the signed-in operator, each as its
+/// headless command prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exec {
     /// `lookup TEXT…`: the headless lookup (masked hits, exit 0).
     Lookup(String),
+    /// `route show CASE_NO`: a case's parallel-approval route.
+    RouteShow(String),
+    /// `calendar due --from DATE --days N`: the due date N working days on (exit 4 provisional).
+    CalendarDue { from: NaiveDate, days: u32 },
+    /// `report efficiency --from DATE --to DATE`: the efficiency table (supervisors,
+    /// administrators: the store checks).
+    Efficiency { from: NaiveDate, to: NaiveDate },
 }
+
+/// What `ssh … help` would list: the allowed command lines.
+pub const ALLOWED_EXEC: &str = "lookup TEXT; route show CASE_NO; calendar due --from YYYY-MM-DD \
+     --days N; report efficiency --from YYYY-MM-DD --to YYYY-MM-DD";
+
+use crate::domain::time::calendar::MAX_DUE_DAYS;
 
 /// Why an exec line is refused; the message goes to the client's standard error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +36,8 @@ pub enum ExecRefused {
     Empty,
     Unknown(String),
     MissingText,
+    /// An allowed command with a bad or missing argument: what is wrong, naming it.
+    Usage(String),
 }
 
 impl std::fmt::Display for ExecRefused {
@@ -28,9 +46,10 @@ impl std::fmt::Display for ExecRefused {
             ExecRefused::Empty => write!(f, "no command given"),
             ExecRefused::Unknown(c) => write!(
                 f,
-                "`{c}` is not a command onewindow runs over SSH (allowed: lookup TEXT)"
+                "`{c}` is not a command onewindow runs over SSH (allowed: {ALLOWED_EXEC})"
             ),
             ExecRefused::MissingText => write!(f, "lookup: the text to look up is missing"),
+            ExecRefused::Usage(m) => write!(f, "{m}"),
         }
     }
 }
@@ -55,11 +74,92 @@ pub fn parse_exec(line: &str) -> Result<Exec, ExecRefused> {
                 Ok(Exec::Lookup(text))
             }
         }
-        other => Err(ExecRefused::Unknown(
-            crate::domain::file_text::printable(&other.chars().take(40).collect::<String>())
-                .into_owned(),
-        )),
+        "route" => match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["show", case_no] => Ok(Exec::RouteShow((*case_no).to_string())),
+            _ => Err(ExecRefused::Usage("usage: route show CASE_NO".into())),
+        },
+        "calendar" => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if words.first() != Some(&"due") {
+                return Err(ExecRefused::Usage(
+                    "usage: calendar due --from YYYY-MM-DD --days N".into(),
+                ));
+            }
+            let flags = flags(&words[1..], &["--from", "--days"])?;
+            let from = date("--from", flags[0])?;
+            let days = flags[1]
+                .parse::<u32>()
+                .ok()
+                .filter(|d| *d <= MAX_DUE_DAYS)
+                .ok_or_else(|| {
+                    ExecRefused::Usage(format!(
+                        "--days: \"{}\" is not a number of days from 0 to {MAX_DUE_DAYS}",
+                        printable(flags[1])
+                    ))
+                })?;
+            Ok(Exec::CalendarDue { from, days })
+        }
+        "report" => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if words.first() != Some(&"efficiency") {
+                return Err(ExecRefused::Usage(
+                    "usage: report efficiency --from YYYY-MM-DD --to YYYY-MM-DD".into(),
+                ));
+            }
+            let flags = flags(&words[1..], &["--from", "--to"])?;
+            let (from, to) = (date("--from", flags[0])?, date("--to", flags[1])?);
+            if to < from {
+                return Err(ExecRefused::Usage(format!(
+                    "--to {to} is before --from {from}"
+                )));
+            }
+            Ok(Exec::Efficiency { from, to })
+        }
+        other => Err(ExecRefused::Unknown(printable(other))),
     }
+}
+
+fn printable(s: &str) -> String {
+    crate::domain::file_text::printable(&s.chars().take(40).collect::<String>()).into_owned()
+}
+
+/// The values of the named flags, each given once as `--flag VALUE`, in the order named.
+fn flags<'a>(words: &[&'a str], names: &[&str]) -> Result<Vec<&'a str>, ExecRefused> {
+    let mut values: Vec<Option<&str>> = vec![None; names.len()];
+    let mut i = 0;
+    while i < words.len() {
+        let Some(k) = names.iter().position(|n| *n == words[i]) else {
+            return Err(ExecRefused::Usage(format!(
+                "`{}` is not a flag here (flags: {})",
+                printable(words[i]),
+                names.join(", ")
+            )));
+        };
+        let Some(v) = words.get(i + 1) else {
+            return Err(ExecRefused::Usage(format!(
+                "{}: the value is missing",
+                names[k]
+            )));
+        };
+        if values[k].replace(v).is_some() {
+            return Err(ExecRefused::Usage(format!("{} is given twice", names[k])));
+        }
+        i += 2;
+    }
+    names
+        .iter()
+        .zip(values)
+        .map(|(n, v)| v.ok_or_else(|| ExecRefused::Usage(format!("{n} is missing"))))
+        .collect()
+}
+
+fn date(flag: &str, s: &str) -> Result<NaiveDate, ExecRefused> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        ExecRefused::Usage(format!(
+            "{flag}: \"{}\" is not a date (YYYY-MM-DD)",
+            printable(s)
+        ))
+    })
 }
 
 /// The only variables a client's environment may set for its session.
@@ -139,6 +239,51 @@ impl AttemptCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn route_calendar_and_report_take_their_flags_and_name_what_is_wrong() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            parse_exec("route show 20261126-SCJG-00001"),
+            Ok(Exec::RouteShow("20261126-SCJG-00001".into()))
+        );
+        assert!(matches!(
+            parse_exec("route show"),
+            Err(ExecRefused::Usage(_))
+        ));
+        assert_eq!(
+            parse_exec("calendar due --days 20 --from 2026-09-30"),
+            Ok(Exec::CalendarDue {
+                from: d("2026-09-30"),
+                days: 20
+            })
+        );
+        let e = parse_exec("calendar due --from 2026-02-30 --days 2").unwrap_err();
+        assert!(e.to_string().contains("--from"), "{e}");
+        let e = parse_exec("calendar due --from 2026-09-30 --days 9999").unwrap_err();
+        assert!(e.to_string().contains("--days"), "{e}");
+        let e = parse_exec("calendar due --from 2026-09-30").unwrap_err();
+        assert!(e.to_string().contains("--days is missing"), "{e}");
+        let e =
+            parse_exec("calendar due --from 2026-09-30 --from 2026-10-01 --days 1").unwrap_err();
+        assert!(e.to_string().contains("twice"), "{e}");
+        assert_eq!(
+            parse_exec("report efficiency --from 2026-11-01 --to 2026-11-30"),
+            Ok(Exec::Efficiency {
+                from: d("2026-11-01"),
+                to: d("2026-11-30")
+            })
+        );
+        let e = parse_exec("report efficiency --from 2026-11-30 --to 2026-11-01").unwrap_err();
+        assert!(e.to_string().contains("before"), "{e}");
+        let e = parse_exec("report efficiency --from 2026-11-01 --to 2026-11-30 --output /etc/x")
+            .unwrap_err();
+        assert!(e.to_string().contains("`--output` is not a flag"), "{e}");
+        assert!(matches!(
+            parse_exec("report suspicious"),
+            Err(ExecRefused::Usage(_))
+        ));
+    }
 
     #[test]
     fn only_lookup_with_text_is_run() {

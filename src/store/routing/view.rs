@@ -327,3 +327,13 @@ pub async fn put_template(
     tx.commit().await?;
     Ok(version)
 }
+
+/// A case's id by its number, for the commands that take the number.
+pub async fn case_id(pool: &PgPool, case_no: &str) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select case_id from cases where case_no = $1")
+            .bind(case_no.trim())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
