@@ -98,6 +98,9 @@ pub struct Settings {
     pub serve_auth_per_minute: Setting<u32>,
     /// `onewindow serve`: the database connections all sessions share (`serve.pool_size`).
     pub serve_pool_size: Setting<u32>,
+    /// `onewindow serve`: minutes a locked session may stay idle before the server ends it
+    /// (`serve.idle_close_minutes`, default 30): an abandoned terminal does not hold a session.
+    pub serve_idle_close_minutes: Setting<u32>,
     /// Set when NO_COLOR is present and not empty (https://no-color.org).
     pub no_color: bool,
     /// The config file that was read, if any.
@@ -163,6 +166,7 @@ struct FileServe {
     max_sessions: Option<Spanned<i64>>,
     auth_per_minute: Option<Spanned<i64>>,
     pool_size: Option<Spanned<i64>>,
+    idle_close_minutes: Option<Spanned<i64>>,
 }
 
 /// `serve.listen`: HOST:PORT, checked when read so a typo fails with its line.
@@ -383,6 +387,7 @@ impl Settings {
             serve_max_sessions: Setting::default(50),
             serve_auth_per_minute: Setting::default(10),
             serve_pool_size: Setting::default(10),
+            serve_idle_close_minutes: Setting::default(30),
             no_color: env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             file: None,
         };
@@ -636,6 +641,14 @@ impl Settings {
         )? {
             self.serve_pool_size.set(v, src());
         }
+        if let Some(v) = take(
+            &cfg.serve.idle_close_minutes,
+            "serve.idle_close_minutes",
+            |n| check_minutes(*n, "serve.idle_close_minutes"),
+            &file_err,
+        )? {
+            self.serve_idle_close_minutes.set(v, src());
+        }
         Ok(())
     }
 
@@ -712,6 +725,10 @@ impl Settings {
         if let Some((var, v)) = get("ONEWINDOW_SERVE_MAX_SESSIONS") {
             let n = check_range(num(var, &v)?, 1, 10_000).map_err(bad(var))?;
             self.serve_max_sessions.set(n, Source::Env(var));
+        }
+        if let Some((var, v)) = get("ONEWINDOW_SERVE_IDLE_CLOSE_MINUTES") {
+            let n = check_minutes(num(var, &v)?, "serve idle close minutes").map_err(bad(var))?;
+            self.serve_idle_close_minutes.set(n, Source::Env(var));
         }
         if let Some((var, v)) = get("ONEWINDOW_LOCK_TIMEOUT_MS") {
             let n = check_range(num(var, &v)?, 100, 600_000).map_err(bad(var))?;
@@ -892,6 +909,11 @@ impl Settings {
                 "serve.pool_size",
                 self.serve_pool_size.value.to_string(),
                 &self.serve_pool_size.source,
+            ),
+            (
+                "serve.idle_close_minutes",
+                self.serve_idle_close_minutes.value.to_string(),
+                &self.serve_idle_close_minutes.source,
             ),
         ];
         let effective_theme = if self.no_color {

@@ -39,6 +39,8 @@ pub struct SessionBase {
     pub mono: Theme,
     pub keymap: Keymap,
     pub idle_lock_minutes: u32,
+    /// Minutes a locked, idle session is kept before the server ends it.
+    pub idle_close_minutes: u32,
     pub thresholds: Thresholds,
 }
 

@@ -108,6 +108,8 @@ pub async fn run(
         cfg,
         crate::domain::time::zone::at_center(&chrono::Utc::now()),
     );
+    // An abandoned terminal: locked and idle this much longer, the session ends.
+    app.idle_close_minutes = Some(srv.base.idle_close_minutes);
     // Signed in by the SSH authentication: the same state a password sign-in leaves.
     for task in app.update(Action::LoginDone {
         purpose: Purpose::Login,

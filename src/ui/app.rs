@@ -51,6 +51,9 @@ pub struct App {
     pub theme: Theme,
     pub keymap: Keymap,
     pub idle_lock_minutes: u32,
+    /// `onewindow serve` only: minutes a locked session may stay idle, after its idle lock,
+    /// before the app quits (the server then ends the session). None in the local TUI.
+    pub idle_close_minutes: Option<u32>,
     /// When a case turns yellow in the queues.
     pub thresholds: Thresholds,
     pub demo_accounts: Vec<(String, Role)>,
@@ -123,6 +126,7 @@ impl App {
             theme: cfg.theme,
             keymap: cfg.keymap,
             idle_lock_minutes: cfg.idle_lock_minutes,
+            idle_close_minutes: None,
             thresholds: cfg.thresholds,
             demo_accounts: cfg.demo_accounts,
             demo_password: cfg.demo_password,
@@ -502,6 +506,14 @@ impl App {
         self.now = now;
         self.mono = mono;
         let idle = mono.saturating_sub(self.last_input);
+        if let Some(close) = self.idle_close_minutes
+            && self.locked
+            && idle.as_secs()
+                >= (u64::from(self.idle_lock_minutes) + u64::from(close)).saturating_mul(60)
+        {
+            self.should_quit = true;
+            return vec![];
+        }
         if let Some(op) = &self.session
             && !self.locked
             && idle.as_secs() >= u64::from(self.idle_lock_minutes) * 60

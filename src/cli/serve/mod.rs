@@ -42,6 +42,7 @@ pub async fn run(settings: &Settings, a: ServeArgs) -> Result<(), Failure> {
         mono: Theme::builtin("mono")?,
         keymap,
         idle_lock_minutes: settings.idle_lock_minutes.value,
+        idle_close_minutes: settings.serve_idle_close_minutes.value,
         thresholds: settings.thresholds(),
     };
     let key_file = hostkey::path(&settings.data_dir.value);
