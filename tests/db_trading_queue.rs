@@ -262,3 +262,78 @@ async fn readers_read_clerks_claim_others_neither(pool: PgPool) {
         Err(StoreError::Forbidden(Permission::ReadTrading))
     ));
 }
+
+#[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
+async fn the_project_view_keeps_registrations_sealed_until_the_opening(pool: PgPool) {
+    center(&pool).await;
+    let code = registered(&pool, "城东小学教学楼改造").await;
+    let now = Utc::now();
+    let udc = section(
+        &pool,
+        &code,
+        now + Duration::days(30),
+        now + Duration::days(30),
+    )
+    .await;
+    let clerk = op(&pool, "tclerk").await;
+    for (tail, name) in [("3A5B7C", "甲建设公司"), ("4D6E8F", "乙建设公司")] {
+        onewindow::store::trading::registrations::register(
+            &pool,
+            clerk,
+            &udc,
+            &onewindow::store::trading::registrations::NewRegistration {
+                credit_code: common::trading::credit(tail),
+                name: name.into(),
+                basic_bank: "县农商银行".into(),
+                basic_account: "6228480012345678".into(),
+                contact_name: "王经理".into(),
+                contact_phone: "13800001111".into(),
+                contact_email: None,
+                agent_name: None,
+                project_manager: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let supervisor = op(&pool, "supervisor").await;
+    let v = onewindow::store::trading::view::project(&pool, supervisor, &code)
+        .await
+        .unwrap();
+    assert_eq!(v.sections[0].registrations, None, "sealed");
+    assert!(
+        v.timeline
+            .iter()
+            .all(|e| e.action != "trade.registration.add"),
+        "the timeline does not count them either: {:?}",
+        v.timeline
+    );
+    assert!(
+        v.timeline
+            .iter()
+            .any(|e| e.action == "trade.project.register")
+    );
+    // The opening passes: the count and the registrations' rows appear.
+    sqlx::query(
+        "update trade_sections set deadline_at = now() - interval '1 hour',
+             opening_at = now() - interval '1 hour'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let v = onewindow::store::trading::view::project(&pool, supervisor, &code)
+        .await
+        .unwrap();
+    assert_eq!(v.sections[0].registrations, Some(2));
+    assert_eq!(
+        v.timeline
+            .iter()
+            .filter(|e| e.action == "trade.registration.add")
+            .count(),
+        2
+    );
+    assert!(matches!(
+        onewindow::store::trading::view::project(&pool, op(&pool, "clerk").await, &code).await,
+        Err(StoreError::Forbidden(Permission::ReadTrading))
+    ));
+}

@@ -266,3 +266,85 @@ fn a_window_clerk_does_not_reach_the_trading_center() {
         "not in the header either: {screen}"
     );
 }
+
+fn project_view() -> onewindow::store::trading::view::ProjectView {
+    use onewindow::store::trading::view::*;
+    ProjectView {
+        head: Head {
+            project_code: "CG2026-00002".into(),
+            line: "CG".into(),
+            title: "县医院医疗设备采购".into(),
+            tenderer_name: "县人民医院".into(),
+            agent_name: Some("县诚正招标代理有限公司".into()),
+            level: "urban".into(),
+            township: None,
+            fund_source: "财政资金".into(),
+            amount_fen: 356_000_000,
+            must_enter: true,
+            threshold_article: "县方案 二(四)".into(),
+            stage: "noticed".into(),
+            holder: Some("tclerk".into()),
+            version: 3,
+        },
+        sections: vec![SectionLine {
+            unified_deal_code: "341100CG202600002001".into(),
+            name: "全部".into(),
+            deposit_fen: 5_340_000,
+            deadline_at: at(11, 27, 9, 30),
+            opening_at: at(11, 27, 9, 30),
+            registrations: None,
+        }],
+        notices: vec![NoticeLine {
+            unified_deal_code: "341100CG202600002001".into(),
+            kind: "tender".into(),
+            title: "县医院医疗设备采购招标公告".into(),
+            published_at: at(11, 6, 10, 0).unwrap(),
+            ends_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()),
+            days_left: Some(1),
+            overridden: false,
+        }],
+        timeline: vec![
+            TimelineLine {
+                at: at(11, 6, 10, 0).unwrap(),
+                action: "trade.project.claim".into(),
+                operator: Some("tclerk".into()),
+                subject: Some("CG2026-00002".into()),
+            },
+            TimelineLine {
+                at: at(11, 5, 15, 12).unwrap(),
+                action: "trade.project.register".into(),
+                operator: Some("tclerk".into()),
+                subject: Some("CG2026-00002".into()),
+            },
+        ],
+    }
+}
+
+#[test]
+fn enter_opens_the_project_and_esc_goes_back() {
+    for lang in Lang::ALL {
+        let mut a = on_trading(lang, trading_clerk());
+        let tasks = a.update(key(KeyCode::Enter));
+        assert!(
+            matches!(tasks.as_slice(), [Task::LoadProject { code, .. }] if code == "CG2026-00002"),
+            "{tasks:?}"
+        );
+        // An answer for another project is not shown.
+        let mut other = project_view();
+        other.head.project_code = "GC2026-00003".into();
+        a.update(Action::ProjectLoaded {
+            code: "GC2026-00003".into(),
+            result: Ok(Box::new(other)),
+        });
+        assert!(a.trading.project.is_none());
+        a.update(Action::ProjectLoaded {
+            code: "CG2026-00002".into(),
+            result: Ok(Box::new(project_view())),
+        });
+        let screen = render(&mut a, 80, 24);
+        insta::assert_snapshot!(format!("trading_project_{}", lang.code()), screen);
+        a.update(key(KeyCode::Esc));
+        assert!(a.trading.project.is_none());
+        assert_eq!(a.screen, Screen::Trading);
+    }
+}

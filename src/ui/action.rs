@@ -48,6 +48,11 @@ pub enum Action {
         scope: crate::store::trading::queue::Scope,
         result: Result<Vec<crate::store::trading::queue::QueueRow>, TaskError>,
     },
+    /// A project of the trading center whole (boxed: much larger than the other actions).
+    ProjectLoaded {
+        code: String,
+        result: Result<Box<crate::store::trading::view::ProjectView>, TaskError>,
+    },
     /// The deposit board: its head and the open refunds.
     DepositBoardLoaded(Result<DepositBoard, TaskError>),
     /// A refund prepared or approved: the message key.
@@ -191,6 +196,10 @@ pub enum Task {
     },
     LoadDepositBoard {
         viewer: i64,
+    },
+    LoadProject {
+        viewer: i64,
+        code: String,
     },
     PrepareRefund {
         viewer: i64,
@@ -463,6 +472,11 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("scope", scope)
                 .finish(),
+            Task::LoadProject { viewer, code } => f
+                .debug_struct("LoadProject")
+                .field("viewer", viewer)
+                .field("code", code)
+                .finish(),
             Task::LoadDepositBoard { viewer } => f
                 .debug_struct("LoadDepositBoard")
                 .field("viewer", viewer)
@@ -564,6 +578,7 @@ impl Task {
                 | Task::LoadAudit { .. }
                 | Task::LoadTrading { .. }
                 | Task::LoadDepositBoard { .. }
+                | Task::LoadProject { .. }
                 | Task::LoadQueue { .. }
                 | Task::LoadCatalogue { .. }
                 | Task::LoadGuide { .. }
@@ -589,6 +604,7 @@ impl Task {
             Task::LoadTrading { .. } => "trading",
             Task::ClaimTrade { .. } | Task::GiveBackTrade { .. } => "trade_claim",
             Task::LoadDepositBoard { .. } => "deposit_board",
+            Task::LoadProject { .. } => "project",
             Task::PrepareRefund { .. } | Task::ApproveRefund { .. } => "refund",
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",

@@ -325,6 +325,7 @@ impl App {
                 // A project registered, claimed or changed elsewhere: the list follows.
                 if self.screen == Screen::Trading && (entity.starts_with("trade_") || any) {
                     tasks.extend(self.reload_trading());
+                    tasks.extend(self.reload_project());
                 }
                 if self.screen == Screen::Deposits
                     && (entity == "trade_deposit" || entity == "trade_refund" || any)
@@ -461,6 +462,13 @@ impl App {
                 self.note_connection(&result);
                 let tasks = self.note_connection_ok(&result);
                 self.trading_loaded(scope, result);
+                tasks
+            }
+            Action::ProjectLoaded { code, result } => {
+                self.dirty = true;
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.project_loaded(code, result);
                 tasks
             }
             Action::DepositBoardLoaded(result) => {

@@ -42,6 +42,9 @@ impl App {
                 if self.screen == Screen::Queue && self.queue.case.take().is_some() {
                     return vec![];
                 }
+                if self.screen == Screen::Trading && self.trading.project.take().is_some() {
+                    return vec![];
+                }
                 self.flash = None;
                 if self.locked {
                     // The screen behind the lock stays exactly as it was.
@@ -295,6 +298,7 @@ impl App {
                 Screen::Queue if self.queue.case.is_none() => self.open_case(),
                 Screen::Overdue => self.open_board_department(),
                 Screen::Notices => self.open_notice_case(),
+                Screen::Trading if self.trading.project.is_none() => self.open_project(),
                 _ => vec![],
             },
             Command::Approve if self.screen == Screen::Routing => self.route_yes(),

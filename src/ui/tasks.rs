@@ -141,6 +141,13 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadProject { viewer, code } => Some(Action::ProjectLoaded {
+                    result: crate::store::trading::view::project(&pool, viewer, &code)
+                        .await
+                        .map(Box::new)
+                        .map_err(TaskError::from),
+                    code,
+                }),
                 Task::LoadDepositBoard { viewer } => {
                     let result = async {
                         let head = trade_deposits::board(&pool, viewer).await?;

@@ -11,3 +11,4 @@ pub mod refunds;
 pub mod registrations;
 pub mod rules;
 pub mod venues;
+pub mod view;

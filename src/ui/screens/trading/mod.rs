@@ -18,6 +18,7 @@ use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 
 pub mod deposits;
+mod project;
 
 /// A next date this close is shown in the warning colour: three days is the least a clerk needs
 /// to warn a tenderer, book a room or call the experts before the date passes.
@@ -30,6 +31,10 @@ pub struct TradingState {
     /// The tab on screen; chosen on the first open by what the operator may do.
     pub scope: Option<Scope>,
     pub view: ListView<QueueRow>,
+    /// The project opened with Enter (Esc goes back to the list).
+    pub project: Option<Box<crate::store::trading::view::ProjectView>>,
+    /// The project asked for and not yet answered.
+    pub opening: Option<String>,
 }
 
 /// The tabs an operator sees: clerks have their own projects, readers only the lists.
@@ -99,6 +104,53 @@ impl App {
         self.trading.scope = Some(scopes[((pos as isize + step).rem_euclid(n)) as usize]);
         self.trading.view = ListView::default();
         self.reload_trading()
+    }
+
+    pub(crate) fn open_project(&mut self) -> Vec<Task> {
+        let (Some(op), Some(row)) = (&self.session, self.trading.view.selected_row()) else {
+            return vec![];
+        };
+        let code = row.project_code.clone();
+        self.trading.opening = Some(code.clone());
+        vec![Task::LoadProject {
+            viewer: op.operator_id,
+            code,
+        }]
+    }
+
+    /// The project on screen again (a change elsewhere).
+    pub(crate) fn reload_project(&mut self) -> Vec<Task> {
+        let (Some(op), Some(p)) = (&self.session, &self.trading.project) else {
+            return vec![];
+        };
+        vec![Task::LoadProject {
+            viewer: op.operator_id,
+            code: p.head.project_code.clone(),
+        }]
+    }
+
+    /// A project's answer: shown if it is the one asked for or the one on screen.
+    pub(crate) fn project_loaded(
+        &mut self,
+        code: String,
+        result: Result<Box<crate::store::trading::view::ProjectView>, TaskError>,
+    ) {
+        let wanted = self.trading.opening.as_deref() == Some(code.as_str())
+            || self
+                .trading
+                .project
+                .as_ref()
+                .is_some_and(|p| p.head.project_code == code);
+        if !wanted {
+            return;
+        }
+        self.trading.opening = None;
+        match result {
+            Ok(p) => self.trading.project = Some(p),
+            Err(e) => {
+                self.flash = Some(Msg::new(Level::Error, "list.error").arg("error", e.message));
+            }
+        }
     }
 
     pub(crate) fn claim_trade(&mut self) -> Vec<Task> {
@@ -175,6 +227,10 @@ fn next_text(lang: Lang, r: &QueueRow) -> String {
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    if let Some(p) = &app.trading.project {
+        project::draw(f, app, p, area);
+        return;
+    }
     let lang = app.lang;
     let t = &app.theme;
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
