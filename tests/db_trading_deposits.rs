@@ -7,42 +7,15 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::op;
-use common::trading::{center, credit, project};
+use common::trading::{center, credit, section_with_deposit};
 use onewindow::domain::fees::receipt_file::{self, DEPOSIT_MAPPING, ReceiptLine, Rules};
 use onewindow::domain::time::zone::CENTER;
 use onewindow::domain::trading::deposits::{Class, sub_account_valid};
-use onewindow::domain::trading::kinds::{Level, Line};
+use onewindow::domain::trading::kinds::Line;
 use onewindow::store::StoreError;
 use onewindow::store::trading::deposits;
-use onewindow::store::trading::projects::{self, NewSection};
 use onewindow::store::trading::registrations::{self, NewRegistration};
 use sqlx::PgPool;
-
-/// A section of a new project of the line with a deposit of 20,000.00 yuan.
-async fn section(pool: &PgPool, line: Line) -> String {
-    let clerk = op(pool, "tclerk").await;
-    let mut p = project(100_000_000, Level::Urban);
-    p.line = line;
-    let p = projects::register(pool, clerk, &p).await.unwrap();
-    let deadline = Utc::now() + Duration::days(30);
-    projects::add_section(
-        pool,
-        clerk,
-        &p.project_code,
-        &NewSection {
-            name: "施工".into(),
-            basis_fen: 100_000_000,
-            deposit_fen: 2_000_000,
-            bid_validity_days: 90,
-            doc_issue_at: None,
-            deadline_at: Some(deadline),
-            opening_at: Some(deadline),
-        },
-    )
-    .await
-    .unwrap()
-    .unified_deal_code
-}
 
 /// Registers a bidder whose basic account is 6228 4800 1234 {tail4}; its sub-account.
 async fn bidder(pool: &PgPool, udc: &str, tail: &str, name: &str) -> String {
@@ -100,9 +73,9 @@ fn statement(rows: &[(&str, &str, &str, &str, &str, &str)]) -> Vec<ReceiptLine> 
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn every_class_on_one_statement_and_a_second_import_adds_nothing(pool: PgPool) {
     center(&pool).await;
-    let gc = section(&pool, Line::Construction).await;
-    let cg = section(&pool, Line::Procurement).await;
-    let late = section(&pool, Line::Construction).await;
+    let gc = section_with_deposit(&pool, Line::Construction).await;
+    let cg = section_with_deposit(&pool, Line::Procurement).await;
+    let late = section_with_deposit(&pool, Line::Construction).await;
     let a = bidder(&pool, &gc, "3A5B7C", "甲建设公司").await;
     let b = bidder(&pool, &gc, "4D6E8F", "乙建设公司").await;
     let c = bidder(&pool, &gc, "5G7H9J", "丙建设公司").await;
@@ -265,7 +238,7 @@ async fn every_class_on_one_statement_and_a_second_import_adds_nothing(pool: PgP
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn a_bad_line_or_a_closed_day_refuses_the_whole_file(pool: PgPool) {
     center(&pool).await;
-    let gc = section(&pool, Line::Construction).await;
+    let gc = section_with_deposit(&pool, Line::Construction).await;
     let a = bidder(&pool, &gc, "3A5B7C", "甲建设公司").await;
     let accountant = op(&pool, "taccount").await;
     let sha = "b".repeat(64);

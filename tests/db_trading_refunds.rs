@@ -6,41 +6,15 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::op;
-use common::trading::{center, credit, project};
+use common::trading::{center, credit, section_with_deposit};
 use onewindow::domain::fees::receipt_file::{self, DEPOSIT_MAPPING, Rules};
 use onewindow::domain::time::zone::CENTER;
-use onewindow::domain::trading::kinds::{Level, Line, RefundEvent};
+use onewindow::domain::trading::kinds::{Line, RefundEvent};
 use onewindow::store::StoreError;
 use onewindow::store::trading::deposits;
-use onewindow::store::trading::projects::{self, NewSection};
 use onewindow::store::trading::refunds::{self, Confirmation, Covers};
 use onewindow::store::trading::registrations::{self, NewRegistration, Registered};
 use sqlx::PgPool;
-
-async fn section(pool: &PgPool, line: Line) -> String {
-    let clerk = op(pool, "tclerk").await;
-    let mut p = project(100_000_000, Level::Urban);
-    p.line = line;
-    let p = projects::register(pool, clerk, &p).await.unwrap();
-    let deadline = Utc::now() + Duration::days(30);
-    projects::add_section(
-        pool,
-        clerk,
-        &p.project_code,
-        &NewSection {
-            name: "施工".into(),
-            basis_fen: 100_000_000,
-            deposit_fen: 2_000_000,
-            bid_validity_days: 90,
-            doc_issue_at: None,
-            deadline_at: Some(deadline),
-            opening_at: Some(deadline),
-        },
-    )
-    .await
-    .unwrap()
-    .unified_deal_code
-}
 
 /// Registers a bidder and pays its deposit in full from its basic account.
 async fn paid(pool: &PgPool, udc: &str, tail: &str, name: &str, n: usize) -> Registered {
@@ -107,7 +81,7 @@ async fn from_the_contract_to_the_banks_confirmation(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
-    let gc = section(&pool, Line::Construction).await;
+    let gc = section_with_deposit(&pool, Line::Construction).await;
     paid(&pool, &gc, "3A5B7C", "甲建设公司", 1).await;
     paid(&pool, &gc, "4D6E8F", "乙建设公司", 2).await;
     let accountant = op(&pool, "taccount").await;
@@ -327,7 +301,7 @@ async fn from_the_contract_to_the_banks_confirmation(pool: PgPool) {
 #[sqlx::test(migrator = "onewindow::store::MIGRATOR")]
 async fn procurement_losers_at_the_award_notice_without_interest(pool: PgPool) {
     center(&pool).await;
-    let cg = section(&pool, Line::Procurement).await;
+    let cg = section_with_deposit(&pool, Line::Procurement).await;
     let winner = paid(&pool, &cg, "3A5B7C", "甲科技公司", 1).await;
     paid(&pool, &cg, "4D6E8F", "乙科技公司", 2).await;
     paid(&pool, &cg, "5G7H9J", "丙科技公司", 3).await;
@@ -371,7 +345,7 @@ async fn procurement_losers_at_the_award_notice_without_interest(pool: PgPool) {
         "采购: no interest when on time"
     );
     // A rule the set does not have is named: land has no withdrawal rule.
-    let td = section(&pool, Line::Land).await;
+    let td = section_with_deposit(&pool, Line::Land).await;
     let err = refunds::record_event(
         &pool,
         accountant,

@@ -278,6 +278,29 @@ pub fn file_problems<P: std::fmt::Display>(
     }
 }
 
+/// A store's refusal of an import for what only the database can tell about the file
+/// (`StoreError::Invalid` on the field "file"): exit 2, every problem prefixed with the file's
+/// name, like the file's own checks; anything else keeps its own code.
+pub fn import_refused(name: &str, e: crate::store::StoreError) -> Failure {
+    match e {
+        crate::store::StoreError::Invalid {
+            field: "file",
+            reason,
+        } => Failure {
+            code: EXIT_USAGE,
+            message: format!(
+                "{name} has problem(s), nothing was imported:\n{}",
+                reason
+                    .lines()
+                    .map(|l| format!("  {name}: {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        },
+        e => e.into(),
+    }
+}
+
 /// Connects to the configured database as the runtime role (starting the embedded server, and
 /// setting it up, if that is the target) and checks, read-only, that its schema is this binary's.
 pub async fn open_database(

@@ -40,3 +40,31 @@ pub fn project(amount_fen: i64, level: Level) -> NewProject {
         amount_fen,
     }
 }
+
+/// A section of a new project of the line, with a deposit of 20,000.00 yuan (the basis
+/// 1,000,000.00) and its bid deadline and opening 30 days from now; its unified deal code.
+pub async fn section_with_deposit(pool: &PgPool, line: Line) -> String {
+    use onewindow::store::trading::projects::{self, NewSection};
+    let clerk = op(pool, "tclerk").await;
+    let mut p = project(100_000_000, Level::Urban);
+    p.line = line;
+    let p = projects::register(pool, clerk, &p).await.unwrap();
+    let deadline = chrono::Utc::now() + chrono::Duration::days(30);
+    projects::add_section(
+        pool,
+        clerk,
+        &p.project_code,
+        &NewSection {
+            name: "施工".into(),
+            basis_fen: 100_000_000,
+            deposit_fen: 2_000_000,
+            bid_validity_days: 90,
+            doc_issue_at: None,
+            deadline_at: Some(deadline),
+            opening_at: Some(deadline),
+        },
+    )
+    .await
+    .unwrap()
+    .unified_deal_code
+}

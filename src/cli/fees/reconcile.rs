@@ -101,22 +101,8 @@ pub async fn run(settings: &Settings, a: ReconcileArgs) -> Result<(), Failure> {
         let rules = settings.receipt_rules();
         let r = fees::import_with(&pool, me.operator_id, &mapping.source, &name, lines, &rules)
             .await
-            .map_err(|e| match e {
-                // What only the database can tell about the file: exit 2, like the file's
-                // own checks, and nothing was imported.
-                crate::store::StoreError::Invalid {
-                    field: "file",
-                    reason,
-                } => usage(format!(
-                    "{name} has problem(s), nothing was imported:\n{}",
-                    reason
-                        .lines()
-                        .map(|l| format!("  {name}: {l}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )),
-                e => e.into(),
-            })?;
+            // What only the database can tell about the file: exit 2, nothing imported.
+            .map_err(|e| crate::cli::import_refused(&name, e))?;
         outln!(
             "imported {}: {} lines, {} new, {} already imported",
             name,

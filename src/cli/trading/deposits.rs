@@ -104,20 +104,7 @@ async fn import(
     let (pool, me) = super::projects::signed_in(settings).await?;
     let r = deposits::import(&pool, me, &mapping.source, &sha, &lines, &rules)
         .await
-        .map_err(|e| match e {
-            crate::store::StoreError::Invalid {
-                field: "file",
-                reason,
-            } => usage(format!(
-                "{name} has problem(s), nothing was imported:\n{}",
-                reason
-                    .lines()
-                    .map(|l| format!("  {name}: {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )),
-            e => e.into(),
-        })?;
+        .map_err(|e| crate::cli::import_refused(&name, e))?;
     outln!(
         "imported {name}: {} lines, {} new, {} already imported",
         r.lines,
