@@ -52,6 +52,17 @@ struct Open {
     basic_account: String,
     line: String,
     rule_version: String,
+    state: String,
+}
+
+/// A sub-account as the import goes through its lines: what it has received so far, whether
+/// any of its lines (this import's or an earlier one's) is an exception, and whether this import
+/// touched it.
+struct Running<'a> {
+    open: &'a Open,
+    received: i64,
+    bad: bool,
+    touched: bool,
 }
 
 fn file_error(errors: Vec<LineError>) -> StoreError {
@@ -136,7 +147,7 @@ pub async fn import(
     let subs: Vec<&str> = fresh.iter().map(|l| l.payment_code.as_str()).collect();
     let open: Vec<Open> = sqlx::query_as(
         "select d.deposit_id, d.sub_account, d.expected_fen, d.received_fen, s.deadline_at,
-                p.name as bidder_name, p.basic_account, pr.line, pr.rule_version
+                p.name as bidder_name, p.basic_account, pr.line, pr.rule_version, d.state
          from trade_deposits d
          join trade_registrations r using (registration_id)
          join trade_parties p on p.party_id = r.party_id
@@ -156,9 +167,20 @@ pub async fn import(
             rule_sets.insert(o.rule_version.clone(), r);
         }
     }
-    let mut by_sub: HashMap<&str, (&Open, i64)> = open
+    let mut by_sub: HashMap<&str, Running> = open
         .iter()
-        .map(|o| (o.sub_account.as_str(), (o, o.received_fen)))
+        .map(|o| {
+            (
+                o.sub_account.as_str(),
+                Running {
+                    open: o,
+                    received: o.received_fen,
+                    // An earlier exception stays: the state says whether there was one.
+                    bad: o.state == "mismatch",
+                    touched: false,
+                },
+            )
+        })
         .collect();
     let mut classes: Vec<Class> = Vec::with_capacity(fresh.len());
     let mut deposit_ids: Vec<Option<i64>> = Vec::with_capacity(fresh.len());
@@ -173,7 +195,8 @@ pub async fn import(
         let sub = l.payment_code.trim();
         let entry = by_sub.get_mut(sub);
         let (class, id) = match entry {
-            Some((o, received)) => {
+            Some(run) => {
+                let o = run.open;
                 let rule = Line::parse(&o.line)
                     .and_then(|line| rule_sets.get(&o.rule_version)?.line(line))
                     .ok_or_else(|| {
@@ -185,7 +208,7 @@ pub async fn import(
                 let class = deposits::classify(
                     Some(&Expected {
                         amount_fen: o.expected_fen,
-                        received_fen: *received,
+                        received_fen: run.received,
                         deadline: o.deadline_at,
                         bidder_name: &o.bidder_name,
                         basic_account: &o.basic_account,
@@ -199,7 +222,9 @@ pub async fn import(
                         method: &l.method,
                     },
                 );
-                *received = received.saturating_add(l.amount_fen);
+                run.received = run.received.saturating_add(l.amount_fen);
+                run.bad |= !matches!(class, Class::Matched | Class::Short);
+                run.touched = true;
                 (class, Some(o.deposit_id))
             }
             None => (Class::UnknownSubAccount, None),
@@ -251,27 +276,37 @@ pub async fn import(
         .await
         .map_err(crate::store::fees::closed_day)?;
         // A deposit's state follows all its lines: any exception makes it a mismatch to look
-        // at; the full amount without one, matched; less, received. Refund states stay.
-        let touched: Vec<i64> = {
-            let mut v: Vec<i64> = deposit_ids.iter().flatten().copied().collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
+        // at; the full amount without one, matched; less, received. Refund states stay. Worked
+        // out above, line by line: one update by arrays, not a sum over the lines again.
+        let mut ids = vec![];
+        let mut totals = vec![];
+        let mut states = vec![];
+        for run in by_sub.values().filter(|r| {
+            r.touched
+                && matches!(
+                    r.open.state.as_str(),
+                    "expected" | "received" | "matched" | "mismatch"
+                )
+        }) {
+            ids.push(run.open.deposit_id);
+            totals.push(run.received);
+            states.push(if run.bad {
+                "mismatch"
+            } else if run.received == run.open.expected_fen {
+                "matched"
+            } else {
+                "received"
+            });
+        }
         sqlx::query(
             "update trade_deposits d
-             set received_fen = t.total, version = d.version + 1,
-                 state = case when t.bad then 'mismatch'
-                              when t.total = d.expected_fen then 'matched'
-                              else 'received' end
-             from (select deposit_id, sum(amount_fen)::bigint as total,
-                          bool_or(class not in ('matched', 'short')) as bad
-                   from trade_statement_lines where deposit_id = any($1)
-                   group by deposit_id) t
-             where d.deposit_id = t.deposit_id
-               and d.state in ('expected', 'received', 'matched', 'mismatch')",
+             set received_fen = t.total, state = t.state, version = d.version + 1
+             from unnest($1::bigint[], $2::bigint[], $3::text[]) as t (id, total, state)
+             where d.deposit_id = t.id",
         )
-        .bind(&touched)
+        .bind(&ids)
+        .bind(&totals)
+        .bind(&states)
         .execute(&mut *tx)
         .await?;
     }
