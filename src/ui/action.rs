@@ -53,6 +53,8 @@ pub enum Action {
         code: String,
         result: Result<Box<crate::store::trading::view::ProjectView>, TaskError>,
     },
+    /// The published notices, newest first.
+    BulletinsLoaded(Result<Vec<crate::store::trading::notices::NoticeRow>, TaskError>),
     /// The deposit board: its head and the open refunds.
     DepositBoardLoaded(Result<DepositBoard, TaskError>),
     /// A refund prepared or approved: the message key.
@@ -201,6 +203,8 @@ pub enum Task {
         viewer: i64,
         code: String,
     },
+    /// The published notices: public, no viewer needed.
+    LoadBulletins,
     PrepareRefund {
         viewer: i64,
         refund_id: i64,
@@ -472,6 +476,7 @@ impl fmt::Debug for Task {
                 .field("viewer", viewer)
                 .field("scope", scope)
                 .finish(),
+            Task::LoadBulletins => f.write_str("LoadBulletins"),
             Task::LoadProject { viewer, code } => f
                 .debug_struct("LoadProject")
                 .field("viewer", viewer)
@@ -579,6 +584,7 @@ impl Task {
                 | Task::LoadTrading { .. }
                 | Task::LoadDepositBoard { .. }
                 | Task::LoadProject { .. }
+                | Task::LoadBulletins
                 | Task::LoadQueue { .. }
                 | Task::LoadCatalogue { .. }
                 | Task::LoadGuide { .. }
@@ -605,6 +611,7 @@ impl Task {
             Task::ClaimTrade { .. } | Task::GiveBackTrade { .. } => "trade_claim",
             Task::LoadDepositBoard { .. } => "deposit_board",
             Task::LoadProject { .. } => "project",
+            Task::LoadBulletins => "bulletins",
             Task::PrepareRefund { .. } | Task::ApproveRefund { .. } => "refund",
             Task::LoadQueue { .. } => "queue",
             Task::LoadCatalogue { .. } => "catalogue",

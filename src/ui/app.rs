@@ -86,6 +86,7 @@ pub struct App {
     pub audit: ListView<AuditEntry>,
     pub trading: crate::ui::screens::trading::TradingState,
     pub deposits: crate::ui::screens::trading::deposits::DepositsState,
+    pub bulletins: ListView<crate::store::trading::notices::NoticeRow>,
     pub board: ListView<BoardRow>,
     pub notices: ListView<NotificationRow>,
     pub routing: crate::ui::screens::routing::RoutingState,
@@ -148,6 +149,7 @@ impl App {
             audit: ListView::default(),
             trading: Default::default(),
             deposits: Default::default(),
+            bulletins: ListView::default(),
             board: ListView::default(),
             notices: ListView::default(),
             routing: Default::default(),
@@ -332,6 +334,10 @@ impl App {
                 {
                     tasks.extend(self.reload_deposits());
                 }
+                if self.screen == Screen::Bulletins && (entity == "trade_notice" || any) {
+                    self.bulletins.loading = true;
+                    tasks.push(Task::LoadBulletins);
+                }
                 let cards = entity == "supervision" || entity == "card" || any;
                 if self.screen == Screen::Overdue && (entity == "case" || cards) {
                     tasks.extend(self.reload_board());
@@ -471,6 +477,13 @@ impl App {
                 self.project_loaded(code, result);
                 tasks
             }
+            Action::BulletinsLoaded(result) => {
+                self.dirty = true;
+                self.note_connection(&result);
+                let tasks = self.note_connection_ok(&result);
+                self.bulletins.loaded(result);
+                tasks
+            }
             Action::DepositBoardLoaded(result) => {
                 self.dirty = true;
                 self.note_connection(&result);
@@ -578,6 +591,7 @@ impl App {
             Screen::Audit => self.audit.error.as_ref(),
             Screen::Trading => self.trading.view.error.as_ref(),
             Screen::Deposits => self.deposits.view.error.as_ref(),
+            Screen::Bulletins => self.bulletins.error.as_ref(),
             Screen::Overdue => self.board.error.as_ref(),
             Screen::Notices => self.notices.error.as_ref(),
             Screen::Access => self.access.error.as_ref(),

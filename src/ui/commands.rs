@@ -99,6 +99,7 @@ impl App {
                 self.routing = Default::default();
                 self.trading = Default::default();
                 self.deposits = Default::default();
+                self.bulletins = ListView::default();
                 self.recon = ListView::default();
                 self.lookup = None;
                 self.password = None;
@@ -234,6 +235,7 @@ impl App {
             Command::OpenAudit => self.open(Screen::Audit),
             Command::OpenTrading => self.open(Screen::Trading),
             Command::OpenDeposits => self.open(Screen::Deposits),
+            Command::OpenBulletins => self.open(Screen::Bulletins),
             Command::PrepareRefund if self.screen == Screen::Deposits => self.prepare_refund(),
             Command::PrepareRefund => vec![],
             Command::OpenQueue => self.open(Screen::Queue),
@@ -365,6 +367,7 @@ impl App {
             Screen::Audit => self.audit.move_by(delta),
             Screen::Trading => self.trading.view.move_by(delta),
             Screen::Deposits => self.deposits.view.move_by(delta),
+            Screen::Bulletins => self.bulletins.move_by(delta),
             Screen::Overdue => self.board.move_by(delta),
             Screen::Notices => self.notices.move_by(delta),
             Screen::Access => self.access.move_by(delta),
@@ -484,6 +487,10 @@ impl App {
             },
             Screen::Trading => self.reload_trading(),
             Screen::Deposits => self.reload_deposits(),
+            Screen::Bulletins => {
+                self.bulletins.loading = true;
+                vec![Task::LoadBulletins]
+            }
             Screen::Audit => match &self.session {
                 Some(op) => {
                     self.audit.loading = true;

@@ -56,6 +56,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             Screen::Audit => screens::audit::draw(f, app, body),
             Screen::Trading => screens::trading::draw(f, app, body),
             Screen::Deposits => screens::trading::deposits::draw(f, app, body),
+            Screen::Bulletins => screens::trading::bulletins::draw(f, app, body),
             Screen::Overdue => screens::time::supervision::draw_board(f, app, body),
             Screen::Notices => screens::time::supervision::draw_notices(f, app, body),
             Screen::Access => screens::cases::lookup::draw_access_log(f, app, body),

@@ -76,10 +76,11 @@ pub enum Command {
     ChangePassword,
     OpenDeposits,
     PrepareRefund,
+    OpenBulletins,
 }
 
 impl Command {
-    pub const ALL: [Command; 61] = [
+    pub const ALL: [Command; 62] = [
         Command::Help,
         Command::CommandLine,
         Command::Back,
@@ -141,6 +142,7 @@ impl Command {
         Command::ChangePassword,
         Command::OpenDeposits,
         Command::PrepareRefund,
+        Command::OpenBulletins,
     ];
 
     pub fn name(self) -> &'static str {
@@ -206,6 +208,7 @@ impl Command {
             Command::ChangePassword => "change_password",
             Command::OpenDeposits => "open_deposits",
             Command::PrepareRefund => "prepare_refund",
+            Command::OpenBulletins => "open_bulletins",
         }
     }
 

@@ -29,10 +29,12 @@ pub enum Screen {
     /// The deposit board: statement lines by class, refunds by due date (deposit staff,
     /// supervisors).
     Deposits,
+    /// The trading center's published notices (公告公示), newest first: public, for everyone.
+    Bulletins,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 14] = [
+    pub const ALL: [Screen; 15] = [
         Screen::Home,
         Screen::Intake,
         Screen::Queue,
@@ -45,6 +47,7 @@ impl Screen {
         Screen::Reconcile,
         Screen::Trading,
         Screen::Deposits,
+        Screen::Bulletins,
         Screen::Audit,
         Screen::Access,
     ];
@@ -64,6 +67,7 @@ impl Screen {
             Screen::Routing => "routing",
             Screen::Trading => "trading",
             Screen::Deposits => "deposits",
+            Screen::Bulletins => "bulletins",
         }
     }
     pub fn title_key(self) -> &'static str {
@@ -82,6 +86,7 @@ impl Screen {
             Screen::Routing => "screen.routing",
             Screen::Trading => "screen.trading",
             Screen::Deposits => "screen.deposits",
+            Screen::Bulletins => "screen.bulletins",
         }
     }
     pub(crate) fn contexts(self) -> Vec<Context> {
@@ -98,6 +103,7 @@ impl Screen {
             }
             Screen::Trading => vec![Context::Trading, Context::List],
             Screen::Deposits => vec![Context::Deposits, Context::List],
+            Screen::Bulletins => vec![Context::List],
             Screen::Notices => vec![Context::Notices, Context::List],
             Screen::Report => vec![Context::Report, Context::List],
             Screen::Reconcile => vec![Context::Reconcile, Context::Report, Context::List],

@@ -24,6 +24,8 @@ use crate::ui::action::{
 
 /// How many audit rows the audit screen shows.
 const AUDIT_ROWS: i64 = 500;
+/// The published notices shown: the newest.
+const BULLETIN_ROWS: i64 = 500;
 /// The deposit board's refunds: the nearest due dates.
 const DEPOSIT_BOARD_ROWS: i64 = 500;
 /// The trading queue's rows: the nearest next dates.
@@ -141,6 +143,11 @@ impl TaskRunner {
                         .await
                         .map_err(TaskError::from),
                 }),
+                Task::LoadBulletins => Some(Action::BulletinsLoaded(
+                    crate::store::trading::notices::list(&pool, BULLETIN_ROWS)
+                        .await
+                        .map_err(TaskError::from),
+                )),
                 Task::LoadProject { viewer, code } => Some(Action::ProjectLoaded {
                     result: crate::store::trading::view::project(&pool, viewer, &code)
                         .await

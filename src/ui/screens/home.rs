@@ -52,6 +52,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (Screen::Departments, Command::OpenDepartments),
         (Screen::Trading, Command::OpenTrading),
         (Screen::Deposits, Command::OpenDeposits),
+        (Screen::Bulletins, Command::OpenBulletins),
         (Screen::Audit, Command::OpenAudit),
     ]
     .into_iter()

@@ -17,6 +17,7 @@ use crate::store::trading::queue::{QueueRow, Scope};
 use crate::ui::action::{Task, TaskError};
 use crate::ui::app::{App, Level, ListView, Msg};
 
+pub mod bulletins;
 pub mod deposits;
 mod project;
 
