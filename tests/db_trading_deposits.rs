@@ -207,6 +207,29 @@ async fn every_class_on_one_statement_and_a_second_import_adds_nothing(pool: PgP
         .await
         .unwrap();
     assert_eq!(n, 9);
+    // The board's head, kept by the database, agrees with the lines to the fen.
+    let head = deposits::board(&pool, op(&pool, "supervisor").await)
+        .await
+        .unwrap();
+    let nonzero: Vec<(Class, i64, i64)> = head
+        .by_class
+        .iter()
+        .copied()
+        .filter(|(_, n, _)| *n > 0)
+        .collect();
+    assert_eq!(nonzero, r.by_class);
+    let (all_lines, all_fen): (i64, i64) =
+        sqlx::query_as("select count(*), sum(amount_fen)::bigint from trade_statement_lines")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (
+            head.by_class.iter().map(|c| c.1).sum::<i64>(),
+            head.by_class.iter().map(|c| c.2).sum::<i64>()
+        ),
+        (all_lines, all_fen)
+    );
     // The exceptions, newest first, to a supervisor too; a clerk does not import.
     let supervisor = op(&pool, "supervisor").await;
     let ex = deposits::lines(&pool, supervisor, None, 100).await.unwrap();

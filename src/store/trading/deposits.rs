@@ -408,14 +408,12 @@ pub struct Board {
 pub async fn board(pool: &PgPool, operator_id: i64) -> Result<Board, StoreError> {
     let mut conn = pool.acquire().await?;
     require(&mut *conn, operator_id, Permission::ReadDeposits).await?;
-    // The sums are numeric in PostgreSQL; narrowing one past bigint is an error there ("out of
-    // range"), never a wrapped number.
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "select class, count(*), coalesce(sum(amount_fen), 0)::bigint
-         from trade_statement_lines group by class",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    // Kept by the database as lines arrive (migration 0034): one small read, however many
+    // lines there are. A total past bigint fails the insert that would make it, never wraps.
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("select class, lines, sum_fen from trade_statement_totals")
+            .fetch_all(&mut *conn)
+            .await?;
     let mut by_class: Vec<(Class, i64, i64)> = Class::ALL.iter().map(|c| (*c, 0, 0)).collect();
     for (class, n, sum) in rows {
         if let Some(c) = Class::parse(&class)
