@@ -311,6 +311,12 @@ fn project_view() -> onewindow::store::trading::view::ProjectView {
                 subject: Some("CG2026-00002".into()),
             },
             TimelineLine {
+                at: at(11, 5, 16, 0).unwrap(),
+                action: "trade.venue.book".into(),
+                operator: Some("tclerk".into()),
+                subject: Some("CG2026-00002".into()),
+            },
+            TimelineLine {
                 at: at(11, 5, 15, 12).unwrap(),
                 action: "trade.project.register".into(),
                 operator: Some("tclerk".into()),
@@ -342,6 +348,8 @@ fn enter_opens_the_project_and_esc_goes_back() {
             result: Ok(Box::new(project_view())),
         });
         let screen = render(&mut a, 80, 24);
+        // An action the locales have no words for still shows, by its code.
+        assert!(screen.contains("trade.venue.book"), "{screen}");
         insta::assert_snapshot!(format!("trading_project_{}", lang.code()), screen);
         a.update(key(KeyCode::Esc));
         assert!(a.trading.project.is_none());

@@ -13,6 +13,17 @@ use crate::i18n::{tr, trf};
 use crate::store::trading::view::ProjectView;
 use crate::ui::app::App;
 
+/// An audit action in words where the locales have it, else its code (a new action still shows).
+fn action_label(lang: crate::i18n::Lang, action: &str) -> String {
+    let key = format!("action.{action}");
+    let label = tr(lang, &key);
+    if label.ends_with(&key) {
+        action.to_string()
+    } else {
+        label
+    }
+}
+
 pub fn draw(f: &mut Frame, app: &App, p: &ProjectView, area: Rect) {
     let lang = app.lang;
     let t = &app.theme;
@@ -133,7 +144,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &ProjectView, area: Rect) {
                 format!("{:<10} ", e.operator.as_deref().unwrap_or("—")),
                 t.text,
             ),
-            Span::styled(e.action.clone(), t.text),
+            Span::styled(action_label(lang, &e.action), t.text),
         ]));
     }
     let block = Block::default()
