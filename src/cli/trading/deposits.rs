@@ -57,7 +57,7 @@ pub async fn run(settings: &Settings, cmd: DepositCmd) -> Result<(), Failure> {
                     })
                 })
                 .transpose()?;
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let rows = deposits::lines(&pool, me, class, limit).await?;
             outln!("paid_at\tclass\tsub_account\tamount\tpayer\tpayer_account\tmethod\tbank_ref");
             for r in rows {
@@ -101,7 +101,7 @@ async fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (pool, me) = super::projects::signed_in(settings).await?;
+    let (pool, me) = super::signed_in(settings).await?;
     let r = deposits::import(&pool, me, &mapping.source, &sha, &lines, &rules)
         .await
         .map_err(|e| crate::cli::import_refused(&name, e))?;

@@ -57,6 +57,14 @@ pub async fn run(settings: &Settings, cmd: TradeCmd) -> Result<(), Failure> {
     }
 }
 
+/// The database and the signed-in operator, for the commands that need nothing else.
+async fn signed_in(settings: &Settings) -> Result<(sqlx::PgPool, i64), Failure> {
+    let target = crate::store::Target::from_settings(settings)?;
+    let pool = crate::cli::open_database(&target, 2).await?;
+    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
+    Ok((pool, me.operator_id))
+}
+
 /// A refusal of the input (a field the store names) exits 2 with the flag's name; anything
 /// else keeps its own code.
 fn usage(e: StoreError) -> Failure {

@@ -2,13 +2,10 @@
 
 use clap::{Args, Subcommand};
 
-use sqlx::PgPool;
-
 use crate::cli::{EXIT_ERROR, EXIT_USAGE, Failure};
 use crate::config::Settings;
 use crate::domain::fees::receipt_file::yuan as show_yuan;
 use crate::domain::trading::kinds::{Level, Line};
-use crate::store::Target;
 use crate::store::trading::projects::{self, NewProject, NewSection};
 use crate::store::trading::queue::{self, ClaimOutcome, Scope};
 
@@ -39,14 +36,6 @@ pub enum ProjectCmd {
         #[arg(long)]
         version: i32,
     },
-}
-
-/// The database and the signed-in operator, for the commands that need nothing else.
-pub(super) async fn signed_in(settings: &Settings) -> Result<(PgPool, i64), Failure> {
-    let target = Target::from_settings(settings)?;
-    let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
-    Ok((pool, me.operator_id))
 }
 
 #[derive(Debug, Args)]
@@ -125,7 +114,7 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
                 fund_source: a.fund_source,
                 approval_no: a.approval_no,
             };
-            let (pool, me) = signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let r = projects::register(&pool, me, &p)
                 .await
                 .map_err(super::usage)?;
@@ -163,7 +152,7 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
                 deadline_at: deadline,
                 opening_at: opt("opening", &a.opening)?.or(deadline),
             };
-            let (pool, me) = signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let done = projects::add_section(&pool, me, a.project.trim(), &s)
                 .await
                 .map_err(super::usage)?;
@@ -172,7 +161,7 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
         }
         ProjectCmd::List { scope, limit } => {
             let scope = Scope::parse(&scope).unwrap_or(Scope::All);
-            let (pool, me) = signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let rows = queue::list(&pool, me, scope, limit).await?;
             outln!(
                 "code\tline\tlevel\tamount\tmust_enter\tstage\tsections\tholder\tversion\tnext\tnext_at\ttenderer\ttitle"
@@ -206,7 +195,7 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
             Ok(())
         }
         ProjectCmd::Claim { project } => {
-            let (pool, me) = signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             match queue::claim(&pool, me, project.trim()).await? {
                 ClaimOutcome::Claimed => {
                     outln!("{}\tclaimed", project.trim());
@@ -219,7 +208,7 @@ pub async fn run(settings: &Settings, cmd: ProjectCmd) -> Result<(), Failure> {
             }
         }
         ProjectCmd::GiveBack { project, version } => {
-            let (pool, me) = signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             queue::give_back(&pool, me, project.trim(), version).await?;
             outln!("{}\tgiven back", project.trim());
             Ok(())

@@ -89,7 +89,7 @@ pub async fn run(settings: &Settings, cmd: RefundCmd) -> Result<(), Failure> {
                 (_, Some(r)) => Covers::Except(r),
                 _ => Covers::All,
             };
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let r = refunds::record_event(&pool, me, &section, ev, on, covers, note.as_deref())
                 .await
                 .map_err(super::usage)?;
@@ -107,7 +107,7 @@ pub async fn run(settings: &Settings, cmd: RefundCmd) -> Result<(), Failure> {
             Ok(())
         }
         RefundCmd::List { all, limit } => {
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let rows = refunds::list(&pool, me, !all, limit).await?;
             outln!(
                 "refund\tdue_on\tstate\tprincipal\tinterest\tlate\tsection\tpayee\taccount\tprepared_by\tapproved_by\tversion"
@@ -132,7 +132,7 @@ pub async fn run(settings: &Settings, cmd: RefundCmd) -> Result<(), Failure> {
             Ok(())
         }
         RefundCmd::Prepare { refund, version } => {
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let p = refunds::prepare(&pool, me, refund, version).await?;
             outln!(
                 "refund {refund} prepared: {} principal + {} interest{}; another person approves it",
@@ -143,13 +143,13 @@ pub async fn run(settings: &Settings, cmd: RefundCmd) -> Result<(), Failure> {
             Ok(())
         }
         RefundCmd::Approve { refund, version } => {
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             refunds::approve(&pool, me, refund, version).await?;
             outln!("refund {refund} approved");
             Ok(())
         }
         RefundCmd::Payfile { out } => {
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             // The file is written before the batch is known only to the database: if it cannot
             // be created, nothing is marked exported.
             let file = std::fs::OpenOptions::new()
@@ -204,7 +204,7 @@ pub async fn run(settings: &Settings, cmd: RefundCmd) -> Result<(), Failure> {
                     errors.join("\n")
                 ))
             })?;
-            let (pool, me) = super::projects::signed_in(settings).await?;
+            let (pool, me) = super::signed_in(settings).await?;
             let c = refunds::confirm(&pool, me, &lines)
                 .await
                 .map_err(super::usage)?;

@@ -5,7 +5,6 @@ use clap::{Args, Subcommand};
 use crate::cli::Failure;
 use crate::config::Settings;
 use crate::domain::time::zone::at_center;
-use crate::store::Target;
 use crate::store::trading::registrations::{self, NewRegistration, Registrations};
 
 #[derive(Debug, Subcommand)]
@@ -50,9 +49,7 @@ pub struct AddArgs {
 }
 
 pub async fn run(settings: &Settings, cmd: RegistrationCmd) -> Result<(), Failure> {
-    let target = Target::from_settings(settings)?;
-    let pool = crate::cli::open_database(&target, 2).await?;
-    let me = crate::cli::accounts::auth::sign_in(&pool).await?;
+    let (pool, me) = super::signed_in(settings).await?;
     match cmd {
         RegistrationCmd::Add(a) => {
             let r = NewRegistration {
@@ -66,7 +63,7 @@ pub async fn run(settings: &Settings, cmd: RegistrationCmd) -> Result<(), Failur
                 agent_name: a.agent,
                 project_manager: a.manager,
             };
-            let done = registrations::register(&pool, me.operator_id, &a.section, &r)
+            let done = registrations::register(&pool, me, &a.section, &r)
                 .await
                 .map_err(super::usage)?;
             outln!(
@@ -83,7 +80,7 @@ pub async fn run(settings: &Settings, cmd: RegistrationCmd) -> Result<(), Failur
             Ok(())
         }
         RegistrationCmd::List { section, reveal } => {
-            match registrations::list(&pool, me.operator_id, &section, reveal.as_deref())
+            match registrations::list(&pool, me, &section, reveal.as_deref())
                 .await
                 .map_err(super::usage)?
             {
